@@ -1,0 +1,4 @@
+package dev.delega.api;
+
+/** The answer of {@code GET /agent/me}. */
+public record Me(Agent agent) {}

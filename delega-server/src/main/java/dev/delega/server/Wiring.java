@@ -1,0 +1,127 @@
+package dev.delega.server;
+
+import dev.delega.server.agent.Agents;
+import dev.delega.server.agent.ApiKeys;
+import dev.delega.server.agent.KeyPepper;
+import dev.delega.server.event.EventLog;
+import dev.delega.server.http.Api;
+import dev.delega.server.http.HttpServer;
+import dev.delega.server.project.Projects;
+import dev.delega.server.store.Database;
+import dev.delega.server.store.PostgresDatabase;
+import dev.delega.server.store.SqliteDatabase;
+import dev.delega.server.task.TaskContext;
+import dev.delega.server.task.Tasks;
+import io.javalin.config.JavalinConfig;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every part with {@code new}, in dependency order, and closes them
+ * in reverse. Reading it top to bottom is the table of contents of the server.
+ */
+public final class Wiring implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
+
+  private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+  private final ServerConfig config;
+  private final Database database;
+  private final HttpServer http;
+  private final Tasks tasks;
+  private final Agents agents;
+  private final EventLog events;
+
+  public Wiring(ServerConfig config, Clock clock) {
+    this.config = config;
+    this.database =
+        config.usesPostgres()
+            ? PostgresDatabase.open(config.databaseUrl(), 16)
+            : SqliteDatabase.open(config.dbPath());
+    closeables.push(database);
+    ApiKeys keys = new ApiKeys(KeyPepper.load(database, config.keyPepper()));
+    this.agents = new Agents(database, keys, clock);
+    this.events = new EventLog(clock);
+    this.tasks = new Tasks(database, events, clock, config.timezone(), config.maxDelegationDepth());
+    TaskContext context = new TaskContext(database, tasks, clock);
+    Projects projects = new Projects(database, clock);
+    List<Consumer<Api>> extensions = new ArrayList<>();
+    List<Consumer<JavalinConfig>> jetty = new ArrayList<>();
+    this.http =
+        new HttpServer(
+            new HttpServer.Parts(
+                config,
+                clock,
+                agents,
+                tasks,
+                context,
+                projects,
+                (caller, body) -> {},
+                extensions,
+                jetty,
+                this::components,
+                () -> 0L));
+    closeables.push(http);
+  }
+
+  private Map<String, Object> components() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    try {
+      database.check();
+      out.put("store", Map.of("ok", true, "backend", database.describe()));
+    } catch (RuntimeException e) {
+      out.put("store", Map.of("ok", false, "error", String.valueOf(e.getMessage())));
+    }
+    out.put("writer", Map.of("ok", true, "pending_writes", database.pendingWrites()));
+    return out;
+  }
+
+  /** Starts serving; returns the port. */
+  public int start() {
+    int port = http.start();
+    LOG.info("Delega {} listening on http://{}:{} ({})", Version.VALUE, config.host(), port, database.describe());
+    return port;
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public Tasks tasks() {
+    return tasks;
+  }
+
+  public Agents agents() {
+    return agents;
+  }
+
+  public EventLog events() {
+    return events;
+  }
+
+  public HttpServer http() {
+    return http;
+  }
+
+  @Override
+  public void close() {
+    while (!closeables.isEmpty()) {
+      try {
+        closeables.pop().close();
+      } catch (Exception e) {
+        LOG.warn("error while closing", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.delega.server.http;
+
+import dev.delega.api.Json;
+import dev.delega.server.agent.Caller;
+import dev.delega.server.internal.DelegaException;
+import dev.delega.server.internal.Fields;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+
+/** Small, strict readers and writers for request and response parts, shared by every route. */
+public final class Http {
+  static final String CALLER = "delega.caller";
+  static final String MAX_BODY = "delega.maxBody";
+
+  private Http() {}
+
+  /** The identity the gate resolved for this request. */
+  public static Caller caller(Context ctx) {
+    Caller c = ctx.attribute(CALLER);
+    if (c == null) {
+      throw new IllegalStateException("no caller resolved for " + ctx.path());
+    }
+    return c;
+  }
+
+  /** The request body as a JSON object (empty body = empty object), within the size limit. */
+  public static Fields body(Context ctx) {
+    return Fields.parse(rawBody(ctx));
+  }
+
+  /** The raw body bytes, refusing more than the configured limit even when sent chunked. */
+  public static byte[] rawBody(Context ctx) {
+    Object cached = ctx.attribute("delega.body");
+    if (cached instanceof byte[] b) {
+      return b;
+    }
+    Long max = ctx.attribute(MAX_BODY);
+    long limit = max == null ? 1024 * 1024 : max;
+    byte[] bytes;
+    try (InputStream in = ctx.req().getInputStream()) {
+      bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+    } catch (IOException e) {
+      throw new DelegaException.BadRequest("could not read the request body: " + e.getMessage());
+    }
+    if (bytes.length > limit) {
+      throw new DelegaException.PayloadTooLarge("Request body too large (max " + limit + " bytes)");
+    }
+    ctx.attribute("delega.body", bytes);
+    return bytes;
+  }
+
+  /** A positive integer path parameter. */
+  public static long id(Context ctx, String name) {
+    return parseId(name.equals("id") ? "id" : name.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT), ctx.pathParam(name));
+  }
+
+  static long parseId(String name, String raw) {
+    if (raw != null && raw.matches("\\d{1,18}")) {
+      long v = Long.parseLong(raw);
+      if (v > 0) {
+        return v;
+      }
+    }
+    throw new DelegaException.ValidationFailed(
+        name + " in the path must be a positive integer (got '" + raw + "')");
+  }
+
+  /** An optional positive integer query parameter. */
+  public static Long queryId(Context ctx, String name) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    return parseId(name, raw.trim());
+  }
+
+  /** An optional whole-number query parameter within bounds. */
+  public static Integer queryInt(Context ctx, String name, int min, int max) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      int v = Integer.parseInt(raw.trim());
+      if (v < min || v > max) {
+        throw new DelegaException.ValidationFailed(
+            name + " must be between " + min + " and " + max + " (got " + v + ")");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new DelegaException.ValidationFailed(name + " must be a whole number (got '" + raw + "')");
+    }
+  }
+
+  /** An optional boolean query parameter: true/false/1/0/yes/no in any case. */
+  public static Boolean queryBool(Context ctx, String name) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default -> throw new DelegaException.ValidationFailed(name + " must be true or false (got '" + raw + "')");
+    };
+  }
+
+  /** An optional date query parameter. */
+  public static LocalDate queryDate(Context ctx, String name) {
+    String raw = ctx.queryParam(name);
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(raw.trim().length() > 10 ? raw.trim().substring(0, 10) : raw.trim());
+    } catch (DateTimeException e) {
+      throw new DelegaException.ValidationFailed(name + " must be a date like 2026-03-31 (got '" + raw + "')");
+    }
+  }
+
+  /** The values of a repeatable query parameter (also accepts comma-separated values). */
+  public static List<String> queryList(Context ctx, String name) {
+    return ctx.queryParams(name).stream()
+        .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .distinct()
+        .toList();
+  }
+
+  /** Writes {@code value} as JSON with the given status. */
+  public static void json(Context ctx, int status, Object value) {
+    ctx.status(status);
+    ctx.contentType("application/json");
+    ctx.result(Json.mapper().writeValueAsBytes(value));
+  }
+
+  /** Writes {@code value} as JSON with status 200. */
+  public static void ok(Context ctx, Object value) {
+    json(ctx, 200, value);
+  }
+}

@@ -1,0 +1,137 @@
+package dev.delega.server.http;
+
+import dev.delega.api.Health;
+import dev.delega.api.Usage;
+import dev.delega.server.ServerConfig;
+import dev.delega.server.Version;
+import dev.delega.server.agent.Agents;
+import dev.delega.server.internal.DelegaException;
+import dev.delega.server.project.Projects;
+import dev.delega.server.task.TaskContext;
+import dev.delega.server.task.Tasks;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.HttpResponseException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP server: Javalin on virtual threads with the gate in front, every feature's routes under
+ * {@code /api} and {@code /v1}, health and the OpenAPI document, and the single error mapper.
+ */
+public final class HttpServer implements AutoCloseable {
+  private final Javalin app;
+  private final List<Route> routes;
+
+  /** Everything the routes need; extra features register through {@code extensions}. */
+  public record Parts(
+      ServerConfig config,
+      Clock clock,
+      Agents agents,
+      Tasks tasks,
+      TaskContext context,
+      Projects projects,
+      DuplicateCheck duplicates,
+      List<Consumer<Api>> extensions,
+      List<Consumer<JavalinConfig>> jetty,
+      HealthCheck health,
+      java.util.function.LongSupplier webhookCount) {}
+
+  /** Reports each component's state for {@code /health/ready}. */
+  public interface HealthCheck {
+    Map<String, Object> components();
+  }
+
+  public HttpServer(Parts parts) {
+    List<Route> registered = new ArrayList<>();
+    Gate gate = new Gate(parts.config(), parts.agents(),
+        new RateLimiter(parts.clock(), parts.config().readsPerMinute(), parts.config().writesPerMinute()));
+    this.app =
+        Javalin.create(
+            config -> {
+              config.concurrency.useVirtualThreads = true;
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              config.http.prefer405over404 = true;
+              config.http.maxRequestSize = parts.config().maxBodyBytes();
+              config.jetty.host = parts.config().host();
+              config.jetty.port = parts.config().port();
+              config.routes.before(gate::handle);
+              config.routes.exception(DelegaException.class, Errors::delega);
+              config.routes.exception(HttpResponseException.class, Errors::framework);
+              config.routes.exception(Exception.class, Errors::unexpected);
+              Api api = new Api(config);
+              registerSystem(api, parts);
+              new AgentRoutes(parts.agents()).register(api);
+              new ProjectRoutes(parts.projects()).register(api);
+              new TaskRoutes(parts.tasks(), parts.context(), parts.duplicates()).register(api);
+              for (Consumer<Api> ext : parts.extensions()) {
+                ext.accept(api);
+              }
+              for (Consumer<JavalinConfig> j : parts.jetty()) {
+                j.accept(config);
+              }
+              registered.addAll(api.routes());
+              api.root("GET", "/openapi.json", "This OpenAPI document", "system", Route.Access.PUBLIC,
+                  ctx -> Http.ok(ctx, OpenApi.document(registered, Version.VALUE)));
+              for (String prefix : Api.PREFIXES) {
+                config.routes.get(prefix + "/openapi.json", ctx -> Http.ok(ctx, OpenApi.document(registered, Version.VALUE)));
+              }
+            });
+    this.routes = registered;
+  }
+
+  private static void registerSystem(Api api, Parts parts) {
+    api.root("GET", "/health", "Liveness: cheap, no key", "system", Route.Access.PUBLIC, ctx -> health(ctx, parts));
+    for (String prefix : Api.PREFIXES) {
+      api.root("GET", prefix + "/health", "Liveness: cheap, no key", "system", Route.Access.PUBLIC, ctx -> health(ctx, parts));
+    }
+    api.root("GET", "/health/ready", "Readiness of each component (store, writer, workers)", "system", Route.Access.PUBLIC,
+        ctx -> {
+          Map<String, Object> components = parts.health().components();
+          boolean ok = components.values().stream().allMatch(v -> v instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("ok")));
+          Http.json(ctx, ok ? 200 : 503, Map.of("ok", ok, "components", components));
+        });
+    api.get("/stats", "Counters over the tasks the caller may see", "system",
+        ctx -> {
+          long[] agents = parts.agents().counts();
+          Http.ok(ctx, parts.tasks().stats(Http.caller(ctx), agents[0], agents[1]));
+        });
+    api.get("/usage", "Plan and counts (self-hosted: no limits)", "system",
+        ctx -> {
+          long[] t = parts.tasks().usageCounts();
+          long[] a = parts.agents().counts();
+          long webhooks = parts.webhookCount().getAsLong();
+          Http.ok(ctx, new Usage("self-hosted", t[0], t[1], t[1], null, null, parts.tasks().nextMonth(),
+              a[0], null, webhooks, null, t[2], null,
+              parts.config().rateLimitEnabled() ? (long) parts.config().readsPerMinute() : null, Tasks.MAX_CONTENT));
+        });
+  }
+
+  private static void health(io.javalin.http.Context ctx, Parts parts) {
+    Http.ok(ctx, new Health(true, "delega", "ok", Version.VALUE, parts.clock().instant()));
+  }
+
+  /** Starts listening; returns the bound port. */
+  public int start() {
+    app.start();
+    return app.port();
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** The routes registered, without prefixes. */
+  public List<Route> routes() {
+    return List.copyOf(routes);
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

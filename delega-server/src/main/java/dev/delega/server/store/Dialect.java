@@ -1,0 +1,35 @@
+package dev.delega.server.store;
+
+import org.jdbi.v3.core.Handle;
+
+/** What differs between SQLite and PostgreSQL; everything else in the store is shared SQL. */
+public enum Dialect {
+  SQLITE,
+  POSTGRES;
+
+  /** Row-locking suffix for a SELECT inside a write transaction (SQLite has one writer, so none). */
+  public String forUpdateSkipLocked() {
+    return this == POSTGRES ? " FOR UPDATE SKIP LOCKED" : "";
+  }
+
+  /** Row-locking suffix that waits for the lock. */
+  public String forUpdate() {
+    return this == POSTGRES ? " FOR UPDATE" : "";
+  }
+
+  /**
+   * Serialises appends to the event log inside the current transaction, so event ids are handed
+   * out in commit order and a reader that has seen id N never later finds a new event below N.
+   * SQLite writes one transaction at a time already.
+   */
+  public void lockEventLog(Handle handle) {
+    if (this == POSTGRES) {
+      handle.execute("SELECT pg_advisory_xact_lock(7223372036854775001)");
+    }
+  }
+
+  /** The vendor folder name Flyway migrations are read from. */
+  public String migrationFolder() {
+    return this == POSTGRES ? "postgresql" : "sqlite";
+  }
+}

@@ -1,0 +1,289 @@
+package dev.delega.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.delega.server.internal.DelegaException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded SQLite store: a pool of read connections and ONE writer thread.
+ *
+ * <p>Design: SQLite allows one writer at a time, and pooled writers fight over the lock (busy
+ * waits, then collapse under load). So every write is queued to a single thread that drains the
+ * queue in batches, runs each unit of work inside its own SAVEPOINT of one {@code BEGIN IMMEDIATE}
+ * transaction, and commits the batch once (group commit: one fsync for many writes). A unit that
+ * fails rolls back to its savepoint alone; the others still commit. Callers are answered only after
+ * COMMIT returned, so an acknowledged write is on disk (WAL, {@code synchronous=FULL}).
+ */
+public final class SqliteDatabase implements Database {
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
+  private static final int MAX_BATCH = 256;
+  private static final int QUEUE_CAPACITY = 20_000;
+
+  private final Path file;
+  private final HikariDataSource readers;
+  private final Jdbi readJdbi;
+  private final Connection writerConnection;
+  private final Handle writer;
+  private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+  private final Thread writerThread;
+  private final ThreadLocal<Tx> current = new ThreadLocal<>();
+  private volatile boolean closed;
+
+  private SqliteDatabase(Path file) throws SQLException {
+    this.file = file;
+    SQLiteDataSource base = dataSource(file);
+    Migrations.apply(base, Dialect.SQLITE);
+    this.writerConnection = base.getConnection();
+    this.writer = Jdbi.open(writerConnection);
+    writer.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+    HikariConfig hc = new HikariConfig();
+    hc.setDataSource(dataSource(file));
+    hc.setMaximumPoolSize(Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+    hc.setPoolName("delega-sqlite-read");
+    hc.setConnectionTimeout(30_000);
+    this.readers = new HikariDataSource(hc);
+    this.readJdbi = Jdbi.create(readers);
+    readJdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+    this.writerThread = Thread.ofPlatform().name("delega-sqlite-writer").daemon(true).unstarted(this::run);
+    this.writerThread.start();
+  }
+
+  /** Opens (creating when needed) the database file and migrates it. */
+  public static SqliteDatabase open(Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      return new SqliteDatabase(file);
+    } catch (IOException | SQLException e) {
+      throw new StoreFailure("cannot open SQLite database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static SQLiteDataSource dataSource(Path file) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.enforceForeignKeys(true);
+    config.setBusyTimeout(30_000);
+    SQLiteDataSource ds = new SQLiteDataSource(config);
+    ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+    return ds;
+  }
+
+  @Override
+  public <T> T read(Work<Handle, T> work) {
+    Tx tx = current.get();
+    if (tx != null) {
+      return call(work, tx.handle());
+    }
+    return readJdbi.withHandle(h -> call(work, h));
+  }
+
+  @Override
+  public <T> T write(Work<Tx, T> work) {
+    Tx outer = current.get();
+    if (outer != null) {
+      return call(work, outer);
+    }
+    if (closed) {
+      throw new DelegaException.Unavailable("the server is shutting down");
+    }
+    Job<T> job = new Job<>(work, new CompletableFuture<>());
+    try {
+      if (!queue.offer(job, 30, TimeUnit.SECONDS)) {
+        throw new DelegaException.Unavailable("the write queue is full; retry shortly");
+      }
+      return job.future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DelegaException.Unavailable("interrupted while waiting for the database");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new StoreFailure(cause.getMessage(), cause);
+    }
+  }
+
+  private static <H, T> T call(Work<H, T> work, H handle) {
+    try {
+      return work.apply(handle);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new StoreFailure(e.getMessage(), e);
+    }
+  }
+
+  private void run() {
+    List<Job<?>> batch = new ArrayList<>(MAX_BATCH);
+    while (true) {
+      try {
+        Job<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closed && queue.isEmpty()) {
+            return;
+          }
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        commitBatch(batch);
+      } catch (InterruptedException e) {
+        if (closed && queue.isEmpty()) {
+          return;
+        }
+      } catch (Throwable t) {
+        LOG.error("SQLite writer failed a batch", t);
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void commitBatch(List<Job<?>> batch) {
+    Object[] results = new Object[batch.size()];
+    Throwable[] errors = new Throwable[batch.size()];
+    List<Runnable> hooks = new ArrayList<>();
+    try {
+      writer.execute("BEGIN IMMEDIATE");
+    } catch (RuntimeException e) {
+      for (Job<?> job : batch) {
+        job.future.completeExceptionally(new StoreFailure("cannot begin a write: " + e.getMessage(), e));
+      }
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      Tx tx = new Tx(writer, Dialect.SQLITE);
+      current.set(tx);
+      try {
+        writer.execute("SAVEPOINT unit");
+        results[i] = batch.get(i).work.apply(tx);
+        writer.execute("RELEASE unit");
+        hooks.addAll(tx.afterCommitActions());
+      } catch (Throwable t) {
+        errors[i] = t;
+        try {
+          writer.execute("ROLLBACK TO unit");
+          writer.execute("RELEASE unit");
+        } catch (RuntimeException rollbackFailure) {
+          LOG.error("rollback to savepoint failed", rollbackFailure);
+        }
+      } finally {
+        current.remove();
+      }
+    }
+    try {
+      writer.execute("COMMIT");
+    } catch (RuntimeException e) {
+      LOG.error("SQLite commit failed", e);
+      try {
+        writer.execute("ROLLBACK");
+      } catch (RuntimeException ignored) {
+        // the transaction is already gone
+      }
+      for (Job<?> job : batch) {
+        job.future.completeExceptionally(new StoreFailure("commit failed: " + e.getMessage(), e));
+      }
+      return;
+    }
+    for (Runnable hook : hooks) {
+      try {
+        hook.run();
+      } catch (RuntimeException e) {
+        LOG.warn("after-commit action failed", e);
+      }
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      complete(batch.get(i), results[i], errors[i]);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void complete(Job<T> job, Object result, Throwable error) {
+    if (error != null) {
+      job.future.completeExceptionally(error);
+    } else {
+      job.future.complete((T) result);
+    }
+  }
+
+  @Override
+  public Dialect dialect() {
+    return Dialect.SQLITE;
+  }
+
+  @Override
+  public String describe() {
+    return "sqlite:" + file.toAbsolutePath();
+  }
+
+  @Override
+  public void check() {
+    read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+    if (!writerThread.isAlive()) {
+      throw new StoreFailure("the SQLite writer thread is not running", null);
+    }
+  }
+
+  @Override
+  public int pendingWrites() {
+    return queue.size();
+  }
+
+  /**
+   * Copies a consistent snapshot of the live database into {@code target} (which must not exist)
+   * while the server keeps serving: {@code VACUUM INTO} on a read connection.
+   */
+  public void backupTo(Path target) {
+    readJdbi.useHandle(h -> h.execute("VACUUM INTO ?", target.toAbsolutePath().toString()));
+  }
+
+  /** Drains the queue, stops the writer and closes every connection. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      writerThread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      writer.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (RuntimeException e) {
+      LOG.debug("checkpoint at close failed", e);
+    }
+    writer.close();
+    readers.close();
+  }
+
+  private record Job<T>(Work<Tx, T> work, CompletableFuture<T> future) {}
+}
