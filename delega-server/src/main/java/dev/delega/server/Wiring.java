@@ -21,6 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import dev.delega.server.claim.ClaimFeature;
+import dev.delega.server.context.MemoryFeature;
+import dev.delega.server.webhook.WebhookFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,7 @@ public final class Wiring implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+  private final Map<String, Supplier<Map<String, Object>>> health = new LinkedHashMap<>();
   private final ServerConfig config;
   private final Database database;
   private final HttpServer http;
@@ -54,6 +59,13 @@ public final class Wiring implements AutoCloseable {
     Projects projects = new Projects(database, clock);
     List<Consumer<Api>> extensions = new ArrayList<>();
     List<Consumer<JavalinConfig>> jetty = new ArrayList<>();
+    Features features =
+        new Features(
+            config, clock, database, events, agents, tasks, context, extensions::add, jetty::add,
+            closeables::push, health::put);
+    ClaimFeature.install(features);
+    MemoryFeature.install(features);
+    WebhookFeature.install(features);
     this.http =
         new HttpServer(
             new HttpServer.Parts(
@@ -80,6 +92,14 @@ public final class Wiring implements AutoCloseable {
       out.put("store", Map.of("ok", false, "error", String.valueOf(e.getMessage())));
     }
     out.put("writer", Map.of("ok", true, "pending_writes", database.pendingWrites()));
+    health.forEach(
+        (name, check) -> {
+          try {
+            out.put(name, check.get());
+          } catch (RuntimeException e) {
+            out.put(name, Map.of("ok", false, "error", String.valueOf(e.getMessage())));
+          }
+        });
     return out;
   }
 

@@ -34,7 +34,7 @@ final class TaskRoutes {
     api.patch("/tasks/{id}", "Update a task (partial; same as PUT)", t, this::update);
     api.delete("/tasks/{id}", "Delete a task (?cascade=true deletes its delegated subtree)", t, this::delete);
     api.post("/tasks/{id}/complete", "Complete a task, optionally with evidence", t,
-        ctx -> task(ctx, tasks.complete(Http.caller(ctx), Http.id(ctx, "id"), Http.body(ctx))));
+        ctx -> task(ctx, tasks.complete(Http.caller(ctx), Http.id(ctx, "id"), Http.body(ctx), leaseToken(ctx))));
     api.post("/tasks/{id}/uncomplete", "Reopen a completed task", t,
         ctx -> task(ctx, tasks.uncomplete(Http.caller(ctx), Http.id(ctx, "id"))));
     api.post("/tasks/{id}/delegate", "Create a delegated child task", "delegation",

@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /** Column values to write to one task row, and the before/after of each changed wire field for the event log. */
-final class TaskChanges {
-  final Map<String, Object> columns = new LinkedHashMap<>();
-  final Map<String, Object> diff = new LinkedHashMap<>();
+public final class TaskChanges {
+  public final Map<String, Object> columns = new LinkedHashMap<>();
+  public final Map<String, Object> diff = new LinkedHashMap<>();
 
   /** Sets a column; records the change under {@code field} when the value differs. */
-  void set(String column, String field, Object before, Object after) {
+  public void set(String column, String field, Object before, Object after) {
     if (!Objects.equals(before, after)) {
       columns.put(column, after);
       if (field != null) {
@@ -23,15 +23,15 @@ final class TaskChanges {
   }
 
   /** Sets a column without recording it in the diff (derived values such as timestamps). */
-  void setQuietly(String column, Object value) {
+  public void setQuietly(String column, Object value) {
     columns.put(column, value);
   }
 
-  boolean changed(String field) {
+  public boolean changed(String field) {
     return diff.containsKey(field);
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return columns.isEmpty();
   }
 }

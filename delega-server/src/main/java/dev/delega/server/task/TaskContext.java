@@ -67,6 +67,7 @@ public final class TaskContext {
         tx -> {
           Handle h = tx.handle();
           TaskRow row = Tasks.modifiable(caller, h, taskId);
+          Leases.check(caller, row, leaseToken, clock.millis());
           Map<String, Object> current = parse(row.context());
           if (expectedVersion != null && expectedVersion != row.contextVersion()) {
             throw new DelegaException.Conflict(

@@ -117,13 +117,19 @@ public final class Tasks {
   public static TaskRow modifiable(Caller caller, Handle h, long id) {
     TaskRow row = visible(caller, h, id);
     if (!TaskAccess.canModify(caller, row)) {
+      if (row.assignedTo() == null && !row.completed() && row.claimedBy() == null) {
+        throw new DelegaException.Forbidden(
+            "claim_required",
+            "task " + id + " is in the work queue and not held by this agent: claim it first with POST /tasks/"
+                + id + "/claim");
+      }
       throw new DelegaException.Forbidden("This agent cannot modify that task");
     }
     return row;
   }
 
   /** Bumps version and updated_at and writes the given columns. */
-  static void write(Handle h, long id, TaskChanges changes, long now) {
+  public static void write(Handle h, long id, TaskChanges changes, long now) {
     changes.setQuietly("updated_at", now);
     StringBuilder sql = new StringBuilder("UPDATE tasks SET version = version + 1");
     for (String col : changes.columns.keySet()) {
@@ -136,7 +142,7 @@ public final class Tasks {
   }
 
   /** Renders the row after a change and appends the event; returns the rendered task. */
-  Task emit(Tx tx, String type, long taskId, Caller caller, Map<String, Object> diff) {
+  public Task emit(Tx tx, String type, long taskId, Caller caller, Map<String, Object> diff) {
     TaskRow row = load(tx.handle(), taskId).orElseThrow();
     Task task = TaskView.render(tx.handle(), row);
     events.append(tx, type, taskId, caller.agentId(), diff, task);
@@ -431,8 +437,7 @@ public final class Tasks {
       binds.put("priority", q.priority());
     }
     if (q.search() != null && !q.search().isBlank()) {
-      c.add("(LOWER(t.content) LIKE :search ESCAPE '\\' OR LOWER(COALESCE(t.description, '')) LIKE :search ESCAPE '\\')");
-      binds.put("search", "%" + likeEscape(q.search().trim().toLowerCase(Locale.ROOT)) + "%");
+      c.add(TaskSearch.condition(db.dialect(), q.search(), binds));
     }
     if (q.parentTaskId() != null) {
       c.add("t.parent_task_id = :parent");
@@ -641,17 +646,20 @@ public final class Tasks {
   // ---------------------------------------------------------------- complete / uncomplete
 
   /** Completes a task, with optional evidence; completing a completed task changes nothing. */
-  public Task complete(Caller caller, long id, Fields body) {
+  public Task complete(Caller caller, long id, Fields body, Long headerToken) {
     List<Evidence> evidence = parseEvidence(body);
+    Long bodyToken = body.id("lease_token");
+    Long token = headerToken != null ? headerToken : bodyToken;
     return db.write(
         tx -> {
           Handle h = tx.handle();
           TaskRow before = modifiable(caller, h, id);
+          long now = clock.millis();
+          Leases.check(caller, before, token, now);
           if (before.completed()) {
             return TaskView.render(h, before);
           }
           requireEvidence(before, evidence);
-          long now = clock.millis();
           TaskChanges ch = new TaskChanges();
           ch.set("completed", "completed", false, true);
           ch.set("status", "status", before.status(), "completed");

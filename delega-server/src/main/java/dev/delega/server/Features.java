@@ -1,0 +1,39 @@
+package dev.delega.server;
+
+import dev.delega.server.agent.Agents;
+import dev.delega.server.event.EventLog;
+import dev.delega.server.http.Api;
+import dev.delega.server.store.Database;
+import dev.delega.server.task.TaskContext;
+import dev.delega.server.task.Tasks;
+import io.javalin.config.JavalinConfig;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * What {@link Wiring} hands to each feature that plugs into the server (claims, memory, webhooks,
+ * dedup, automations…): the shared parts, and the places to add routes, Javalin settings, background
+ * parts to close on shutdown, and health checks.
+ */
+public record Features(
+    ServerConfig config,
+    Clock clock,
+    Database database,
+    EventLog events,
+    Agents agents,
+    Tasks tasks,
+    TaskContext context,
+    Consumer<Consumer<Api>> routes,
+    Consumer<Consumer<JavalinConfig>> javalin,
+    Consumer<AutoCloseable> closeOnShutdown,
+    HealthRegistry health) {
+
+  /** Where a feature reports the state of its background parts for {@code /health/ready}. */
+  @FunctionalInterface
+  public interface HealthRegistry {
+    /** Registers a component; the supplier returns a map with at least {@code ok} (boolean). */
+    void register(String component, Supplier<Map<String, Object>> check);
+  }
+}
