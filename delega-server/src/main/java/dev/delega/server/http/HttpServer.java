@@ -65,12 +65,14 @@ public final class HttpServer implements AutoCloseable {
               config.routes.exception(Exception.class, Errors::unexpected);
               Api api = new Api(config);
               registerSystem(api, parts);
-              new AgentRoutes(parts.agents()).register(api);
-              new ProjectRoutes(parts.projects()).register(api);
-              new TaskRoutes(parts.tasks(), parts.context(), parts.duplicates()).register(api);
+              // Feature routes first: their literal paths (/tasks/ready, /tasks/claim, /tasks/dedup)
+              // must win over the /tasks/{id} patterns of the core routes.
               for (Consumer<Api> ext : parts.extensions()) {
                 ext.accept(api);
               }
+              new AgentRoutes(parts.agents()).register(api);
+              new ProjectRoutes(parts.projects()).register(api);
+              new TaskRoutes(parts.tasks(), parts.context(), parts.duplicates()).register(api);
               for (Consumer<JavalinConfig> j : parts.jetty()) {
                 j.accept(config);
               }

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Routes of tasks, delegation, subtasks, comments and context. */
-final class TaskRoutes {
+public final class TaskRoutes {
   private final Tasks tasks;
   private final TaskContext context;
   private final DuplicateCheck duplicates;
@@ -86,10 +86,11 @@ final class TaskRoutes {
             Http.queryId(ctx, "after"), limit(ctx))));
   }
 
-  static Long leaseToken(Context ctx) {
+  /** The lease token of a holder write: {@code X-Lease-Token} header, else {@code ?lease_token=}. */
+  public static Long leaseToken(Context ctx) {
     String h = ctx.header("X-Lease-Token");
     if (h == null || h.isBlank()) {
-      return null;
+      return Http.queryId(ctx, "lease_token");
     }
     return Http.parseId("X-Lease-Token", h.trim());
   }
