@@ -1,0 +1,28 @@
+package dev.delega.server.automation;
+
+import dev.delega.server.internal.DelegaException;
+
+/**
+ * Builds the 422 a bad automation field turns into. Messages start with the field's path
+ * ({@code actions[2].priority must …}) and the body carries the path as {@code field}.
+ */
+final class Invalid {
+  private Invalid() {}
+
+  static DelegaException.ValidationFailed field(String field, String message) {
+    DelegaException.ValidationFailed e = new DelegaException.ValidationFailed(message);
+    e.with("field", field);
+    return e;
+  }
+
+  /** Re-issues a nested field's error under its parent: {@code priority …} becomes {@code actions[2].priority …}. */
+  static DelegaException.ValidationFailed nested(
+      String parent, DelegaException.ValidationFailed inner) {
+    String field = String.valueOf(inner.extra().get("field"));
+    String path = parent + "." + field;
+    String message = inner.getMessage();
+    String rewritten =
+        message.startsWith(field) ? path + message.substring(field.length()) : path + ": " + message;
+    return field(path, rewritten);
+  }
+}
