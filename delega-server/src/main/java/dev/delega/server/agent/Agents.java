@@ -31,6 +31,10 @@ public final class Agents {
   private final ApiKeys keys;
   private final Clock clock;
   private final Map<Long, Long> lastSeenWritten = new ConcurrentHashMap<>();
+  private final Map<String, CachedAgent> authCache = new ConcurrentHashMap<>();
+
+  /** How long a key's lookup is reused: 2 seconds. */
+  static final long AUTH_CACHE_NANOS = 2_000_000_000L;
 
   public Agents(Database db, ApiKeys keys, Clock clock) {
     this.db = db;
@@ -38,9 +42,33 @@ public final class Agents {
     this.clock = clock;
   }
 
-  /** The active agent that owns {@code key}, if any. */
+  /**
+   * The active agent that owns {@code key}, if any. Answers are cached for {@link #AUTH_CACHE_NANOS}
+   * so a busy agent costs one hash, not one query, per request; this node drops an agent's entries
+   * at once when the agent is changed, rotated or deleted here, and other nodes within the TTL.
+   */
   public Optional<AgentRow> authenticate(String key) {
     String hash = keys.hash(key);
+    long now = System.nanoTime();
+    CachedAgent cached = authCache.get(hash);
+    if (cached != null && now - cached.loadedAt() < AUTH_CACHE_NANOS) {
+      return cached.row();
+    }
+    Optional<AgentRow> found = lookup(hash);
+    if (authCache.size() > 10_000) {
+      authCache.clear();
+    }
+    authCache.put(hash, new CachedAgent(found, now));
+    return found;
+  }
+
+  private void forget(long agentId) {
+    authCache.values().removeIf(c -> c.row().map(r -> r.id() == agentId).orElse(false));
+  }
+
+  private record CachedAgent(Optional<AgentRow> row, long loadedAt) {}
+
+  private Optional<AgentRow> lookup(String hash) {
     Optional<AgentRow> row =
         db.read(
             h ->
@@ -335,6 +363,7 @@ public final class Agents {
                   .execute();
               return load(h, id).orElseThrow();
             });
+    forget(id);
     return db.read(h -> row.toApi(openCount(h, id), null, caller.isAdmin() || self));
   }
 
@@ -370,6 +399,7 @@ public final class Agents {
           return null;
         });
     lastSeenWritten.remove(id);
+    forget(id);
   }
 
   /** Replaces an agent's key (itself, or any agent for admins); the old key stops working at once. */
@@ -393,6 +423,7 @@ public final class Agents {
                   .execute();
               return load(h, id).orElseThrow();
             });
+    forget(id);
     return db.read(h -> row.toApi(openCount(h, id), key, true));
   }
 

@@ -38,7 +38,7 @@ public final class TaskRoutes {
     api.post("/tasks/{id}/uncomplete", "Reopen a completed task", t,
         ctx -> task(ctx, tasks.uncomplete(Http.caller(ctx), Http.id(ctx, "id"))));
     api.post("/tasks/{id}/delegate", "Create a delegated child task", "delegation",
-        ctx -> task(ctx, tasks.delegate(Http.caller(ctx), Http.id(ctx, "id"), Http.body(ctx))));
+        ctx -> created(ctx, "/tasks/", tasks.delegate(Http.caller(ctx), Http.id(ctx, "id"), Http.body(ctx))));
     api.get("/tasks/{id}/chain", "The delegation tree of a task", "delegation",
         ctx -> Http.ok(ctx, tasks.chain(Http.caller(ctx), Http.id(ctx, "id"))));
     api.get("/tasks/{id}/children", "Direct delegated children of a task", "delegation",
@@ -46,7 +46,11 @@ public final class TaskRoutes {
     String s = "subtasks";
     api.get("/tasks/{id}/subtasks", "List subtasks", s, ctx -> Http.ok(ctx, tasks.subtasks(Http.caller(ctx), Http.id(ctx, "id"))));
     api.post("/tasks/{id}/subtasks", "Add a subtask", s,
-        ctx -> Http.ok(ctx, tasks.addSubtask(Http.caller(ctx), Http.id(ctx, "id"), Http.body(ctx))));
+        ctx -> {
+          dev.delega.api.Subtask st = tasks.addSubtask(Http.caller(ctx), Http.id(ctx, "id"), Http.body(ctx));
+          ctx.header("Location", ctx.path() + "/" + st.id());
+          Http.json(ctx, 201, st);
+        });
     api.put("/tasks/{id}/subtasks/{subtaskId}", "Update a subtask", s,
         ctx -> Http.ok(ctx, tasks.changeSubtask(Http.caller(ctx), Http.id(ctx, "id"), Http.id(ctx, "subtaskId"), Http.body(ctx), "update")));
     api.patch("/tasks/{id}/subtasks/{subtaskId}", "Update a subtask (same as PUT)", s,
@@ -61,7 +65,11 @@ public final class TaskRoutes {
     String c = "comments";
     api.get("/tasks/{id}/comments", "List comments", c, ctx -> Http.ok(ctx, tasks.comments(Http.caller(ctx), Http.id(ctx, "id"))));
     api.post("/tasks/{id}/comments", "Add a comment as the calling agent", c,
-        ctx -> Http.ok(ctx, tasks.addComment(Http.caller(ctx), Http.id(ctx, "id"), Http.body(ctx))));
+        ctx -> {
+          dev.delega.api.Comment cm = tasks.addComment(Http.caller(ctx), Http.id(ctx, "id"), Http.body(ctx));
+          ctx.header("Location", ctx.path() + "/" + cm.id());
+          Http.json(ctx, 201, cm);
+        });
     api.delete("/tasks/{id}/comments/{commentId}", "Delete a comment", c,
         ctx -> {
           tasks.deleteComment(Http.caller(ctx), Http.id(ctx, "id"), Http.id(ctx, "commentId"));
@@ -98,6 +106,15 @@ public final class TaskRoutes {
   private static int limit(Context ctx) {
     Integer l = Http.queryInt(ctx, "limit", 1, TaskQuery.MAX_LIMIT);
     return l == null ? TaskQuery.DEFAULT_LIMIT : l;
+  }
+
+  /** Answers 201 with the created task, its {@code Location} ({@code prefix + id}) and {@code ETag}. */
+  static void created(Context ctx, String prefix, Task task) {
+    String path = ctx.path();
+    String base = path.startsWith("/v1/") ? "/v1" : "/api";
+    ctx.header("Location", base + prefix + task.id());
+    ctx.header("ETag", "\"" + task.version() + "\"");
+    Http.json(ctx, 201, task);
   }
 
   static void task(Context ctx, Task task) {

@@ -352,19 +352,43 @@ public final class Tasks {
           Query count = h.createQuery("SELECT COUNT(*) FROM tasks t WHERE " + where);
           binds.forEach(count::bind);
           long total = count.mapTo(Long.class).one();
+          // Page through ids in index order first (ix_tasks_list), then load only that page's rows.
           Query select =
               h.createQuery(
-                  "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE " + where
-                      + " ORDER BY t.completed, t.priority DESC,"
-                      + " CASE WHEN t.due_date IS NULL THEN 1 ELSE 0 END, t.due_date,"
-                      + " t.created_at DESC, t.id DESC LIMIT :limit OFFSET :offset");
+                  "SELECT t.id FROM tasks t WHERE " + where + " ORDER BY " + LIST_ORDER
+                      + " LIMIT :limit OFFSET :offset");
           binds.forEach(select::bind);
           select.bind("limit", q.limit()).bind("offset", q.offset());
-          List<TaskRow> rows = select.map((rs, ctx) -> TaskRow.map(rs)).list();
+          List<Long> pageIds = select.mapTo(Long.class).list();
+          List<TaskRow> rows = loadAll(h, pageIds);
           List<Task> items = TaskView.render(h, rows);
           boolean more = q.offset() + rows.size() < total;
           return new Page<>(items, total, q.limit(), q.offset(), more, more ? q.offset() + rows.size() : null);
         });
+  }
+
+  /** The order of task lists; matches the index {@code ix_tasks_list}. */
+  static final String LIST_ORDER =
+      "t.completed, t.priority DESC, COALESCE(t.due_date, '9999-12-31'), t.created_at DESC, t.id DESC";
+
+  /** Loads rows by id, in the order of {@code ids}. */
+  static List<TaskRow> loadAll(Handle h, List<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Map<Long, TaskRow> byId = new HashMap<>();
+    h.createQuery("SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.id IN (<ids>)")
+        .bindList("ids", ids)
+        .map((rs, ctx) -> TaskRow.map(rs))
+        .forEach(r -> byId.put(r.id(), r));
+    List<TaskRow> out = new ArrayList<>(ids.size());
+    for (Long id : ids) {
+      TaskRow r = byId.get(id);
+      if (r != null) {
+        out.add(r);
+      }
+    }
+    return out;
   }
 
   private String where(Caller caller, TaskQuery q, Map<String, Object> binds) {

@@ -1,0 +1,181 @@
+package dev.delega.bench;
+
+import dev.delega.api.Json;
+import dev.delega.server.ServerConfig;
+import dev.delega.server.Wiring;
+import io.javalin.Javalin;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The foundation benchmark: create, get, list (10k tasks present) and complete on the real server,
+ * side by side with a bare Javalin app that answers a constant GET and a POST that inserts one row
+ * into SQLite with the same durability settings. Prints a Markdown table with ratios.
+ *
+ * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp "$(cat benchmarks/target/classpath.txt)" dev.delega.bench.ApiBench [seconds] [workers]}
+ * (see benchmarks/README.md).
+ */
+public final class ApiBench {
+  private ApiBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    int workers = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    Duration d = Duration.ofSeconds(seconds);
+    Path dir = Files.createTempDirectory("delega-bench");
+
+    Javalin bare = bareJavalin(dir.resolve("bare.db"));
+    String bareUrl = "http://127.0.0.1:" + bare.port();
+
+    Wiring wiring =
+        new Wiring(
+            ServerConfig.fromEnv(
+                Map.of(
+                    "DELEGA_PORT", "0",
+                    "DELEGA_DB_PATH", dir.resolve("delega.db").toString(),
+                    "DELEGA_RATE_LIMIT_ENABLED", "false",
+                    "DELEGA_DEDUP_MODE", "lexical")),
+            Clock.systemUTC());
+    wiring.start();
+    String api = "http://127.0.0.1:" + wiring.port() + "/api";
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String key = Json.mapper().readTree(send(client, post(api + "/agents", "{\"name\":\"bench\"}", null))).get("api_key").asString();
+
+    System.err.println("seeding 10,000 tasks…");
+    List<Long> ids = seed(client, api, key, 10_000);
+
+    // Warm-up: every scenario briefly, so the JIT sees all of them before measuring.
+    Duration warm = Duration.ofSeconds(Math.max(2, seconds / 3));
+    Load.run("warm", client, workers, warm, i -> get(bareUrl + "/const"));
+    Load.run("warm", client, workers, warm, i -> post(bareUrl + "/insert", "{\"content\":\"row " + i + "\"}", null));
+    Load.run("warm", client, workers, warm, i -> get(api + "/tasks/" + ids.get(i % ids.size()), key));
+    Load.run("warm", client, workers, warm, i -> post(api + "/tasks", "{\"content\":\"warm " + i + "\"}", key));
+
+    List<Load.Result> results = new ArrayList<>();
+    Load.Result bareGet = Load.run("bare Javalin constant GET", client, workers, d, i -> get(bareUrl + "/const"));
+    Load.Result bareInsert = Load.run("bare Javalin POST inserting one row", client, workers, d,
+        i -> post(bareUrl + "/insert", "{\"content\":\"row " + i + "\"}", null));
+    Load.Result getTask = Load.run("GET /tasks/{id}", client, workers, d,
+        i -> get(api + "/tasks/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size())), key));
+    Load.Result create = Load.run("POST /tasks", client, workers, d,
+        i -> post(api + "/tasks", "{\"content\":\"bench task " + i + "\",\"priority\":2,\"labels\":[\"bench\"]}", key));
+    Load.Result list = Load.run("GET /tasks?limit=50 (10k+ present)", client, workers, d,
+        i -> get(api + "/tasks?limit=50&offset=" + (i % 100) * 50, key));
+    List<Long> toComplete = new ArrayList<>(ids);
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    Load.Result complete = Load.run("POST /tasks/{id}/complete", client, workers, d,
+        i -> {
+          int n = next.getAndIncrement();
+          long id = n < toComplete.size() ? toComplete.get(n) : toComplete.get(n % toComplete.size());
+          return post(api + "/tasks/" + id + "/complete", "", key);
+        });
+    results.add(bareGet);
+    results.add(bareInsert);
+    results.add(getTask);
+    results.add(create);
+    results.add(list);
+    results.add(complete);
+
+    System.out.println("| scenario | req/s | p50 ms | p99 ms | errors |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    for (Load.Result r : results) {
+      System.out.printf("| %s | %.0f | %.2f | %.2f | %d |%n", r.name(), r.perSecond(), r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.errors());
+    }
+    System.out.println();
+    System.out.printf("create / bare insert = %.2f (target >= 0.50)%n", create.perSecond() / bareInsert.perSecond());
+    System.out.printf("get / bare constant GET = %.2f (target >= 0.50)%n", getTask.perSecond() / bareGet.perSecond());
+    System.out.printf("(%d workers, %d s per scenario, %d cores)%n", workers, seconds, Runtime.getRuntime().availableProcessors());
+    wiring.close();
+    bare.stop();
+    System.exit(0);
+  }
+
+  private static List<Long> seed(HttpClient client, String api, String key, int n) throws Exception {
+    List<Long> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int w = 0; w < 32; w++) {
+        int worker = w;
+        pool.submit(() -> {
+          for (int i = worker; i < n; i += 32) {
+            byte[] body = send(client, post(api + "/tasks", "{\"content\":\"seed task " + i + " about topic " + (i % 97) + "\",\"priority\":" + (1 + i % 4) + "}", key));
+            ids.add(Json.mapper().readTree(body).get("id").asLong());
+          }
+          return null;
+        });
+      }
+    }
+    return new ArrayList<>(ids);
+  }
+
+  private static Javalin bareJavalin(Path db) throws Exception {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA synchronous=FULL");
+      s.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY AUTOINCREMENT, content TEXT NOT NULL, created_at BIGINT NOT NULL)");
+    }
+    PreparedStatement insert = c.prepareStatement("INSERT INTO rows (content, created_at) VALUES (?, ?)");
+    ReentrantLock lock = new ReentrantLock();
+    byte[] constant = "{\"ok\":true}".getBytes();
+    return Javalin.create(cfg -> {
+      cfg.concurrency.useVirtualThreads = true;
+      cfg.startup.showJavalinBanner = false;
+      cfg.jetty.host = "127.0.0.1";
+      cfg.jetty.port = 0;
+      cfg.routes.get("/const", ctx -> ctx.contentType("application/json").result(constant));
+      cfg.routes.post("/insert", ctx -> {
+        String content = Json.mapper().readTree(ctx.bodyAsBytes()).get("content").asString();
+        lock.lock();
+        try {
+          insert.setString(1, content);
+          insert.setLong(2, System.currentTimeMillis());
+          insert.executeUpdate();
+        } finally {
+          lock.unlock();
+        }
+        ctx.status(201).contentType("application/json").result(constant);
+      });
+    }).start();
+  }
+
+  static HttpRequest get(String url) {
+    return Load.request(url).GET().build();
+  }
+
+  static HttpRequest get(String url, String key) {
+    return Load.request(url).header("X-Agent-Key", key).GET().build();
+  }
+
+  static HttpRequest post(String url, String json, String key) {
+    HttpRequest.Builder b = Load.request(url).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (key != null) {
+      b.header("X-Agent-Key", key);
+    }
+    return b.build();
+  }
+
+  static byte[] send(HttpClient client, HttpRequest r) throws Exception {
+    HttpResponse<byte[]> resp = client.send(r, HttpResponse.BodyHandlers.ofByteArray());
+    if (resp.statusCode() >= 300) {
+      throw new IllegalStateException(r.uri() + " -> " + resp.statusCode() + " " + new String(resp.body()));
+    }
+    return resp.body();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.delega.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/** A closed-loop HTTP load driver on virtual threads: N workers send requests back to back for a while. */
+final class Load {
+  private Load() {}
+
+  /** What one run measured. */
+  record Result(String name, long requests, long errors, double seconds, long p50Micros, long p99Micros) {
+    double perSecond() {
+      return requests / seconds;
+    }
+  }
+
+  static Result run(String name, HttpClient client, int workers, Duration duration, IntFunction<HttpRequest> request)
+      throws InterruptedException {
+    AtomicLong errors = new AtomicLong();
+    List<long[]> latencies = new ArrayList<>();
+    List<int[]> counts = new ArrayList<>();
+    long end = System.nanoTime() + duration.toNanos();
+    long start = System.nanoTime();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int w = 0; w < workers; w++) {
+        long[] lat = new long[2_000_000];
+        int[] n = new int[1];
+        latencies.add(lat);
+        counts.add(n);
+        int worker = w;
+        pool.submit(
+            () -> {
+              int i = 0;
+              while (System.nanoTime() < end) {
+                HttpRequest r = request.apply(worker * 1_000_000 + i++);
+                long t0 = System.nanoTime();
+                try {
+                  HttpResponse<byte[]> resp = client.send(r, HttpResponse.BodyHandlers.ofByteArray());
+                  if (resp.statusCode() >= 300) {
+                    errors.incrementAndGet();
+                  }
+                } catch (Exception e) {
+                  errors.incrementAndGet();
+                }
+                if (n[0] < lat.length) {
+                  lat[n[0]++] = (System.nanoTime() - t0) / 1000;
+                }
+              }
+              return null;
+            });
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    int total = counts.stream().mapToInt(c -> c[0]).sum();
+    long[] all = new long[total];
+    int k = 0;
+    for (int w = 0; w < workers; w++) {
+      System.arraycopy(latencies.get(w), 0, all, k, counts.get(w)[0]);
+      k += counts.get(w)[0];
+    }
+    Arrays.sort(all);
+    long p50 = all.length == 0 ? 0 : all[(int) (all.length * 0.50)];
+    long p99 = all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) (all.length * 0.99))];
+    return new Result(name, total, errors.get(), seconds, p50, p99);
+  }
+
+  static HttpRequest.Builder request(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+  }
+}
