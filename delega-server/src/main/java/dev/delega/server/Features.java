@@ -7,6 +7,7 @@ import dev.delega.server.store.Database;
 import dev.delega.server.task.TaskContext;
 import dev.delega.server.task.Tasks;
 import io.javalin.config.JavalinConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
 /**
  * What {@link Wiring} hands to each feature that plugs into the server (claims, memory, webhooks,
  * dedup, automations…): the shared parts, and the places to add routes, Javalin settings, background
- * parts to close on shutdown, and health checks.
+ * parts to close on shutdown, health checks, and the metrics registry (Prometheus at {@code /metrics}).
  */
 public record Features(
     ServerConfig config,
@@ -28,7 +29,8 @@ public record Features(
     Consumer<Consumer<Api>> routes,
     Consumer<Consumer<JavalinConfig>> javalin,
     Consumer<AutoCloseable> closeOnShutdown,
-    HealthRegistry health) {
+    HealthRegistry health,
+    MeterRegistry metrics) {
 
   /** Where a feature reports the state of its background parts for {@code /health/ready}. */
   @FunctionalInterface

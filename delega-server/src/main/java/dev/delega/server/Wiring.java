@@ -6,6 +6,7 @@ import dev.delega.server.agent.KeyPepper;
 import dev.delega.server.event.EventLog;
 import dev.delega.server.http.Api;
 import dev.delega.server.http.HttpServer;
+import dev.delega.server.ops.Metrics;
 import dev.delega.server.project.Projects;
 import dev.delega.server.store.Database;
 import dev.delega.server.store.PostgresDatabase;
@@ -59,10 +60,13 @@ public final class Wiring implements AutoCloseable {
     Projects projects = new Projects(database, clock);
     List<Consumer<Api>> extensions = new ArrayList<>();
     List<Consumer<JavalinConfig>> jetty = new ArrayList<>();
+    Metrics metrics = new Metrics(config, agents, database);
+    closeables.push(metrics);
+    jetty.add(metrics::install);
     Features features =
         new Features(
             config, clock, database, events, agents, tasks, context, extensions::add, jetty::add,
-            closeables::push, health::put);
+            closeables::push, health::put, metrics.registry());
     ClaimFeature.install(features);
     MemoryFeature.install(features);
     WebhookFeature.install(features);
