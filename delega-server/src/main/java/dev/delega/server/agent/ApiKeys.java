@@ -20,9 +20,11 @@ public final class ApiKeys {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private final SecretKeySpec pepper;
+  private final Mac prototype;
 
   public ApiKeys(byte[] pepper) {
     this.pepper = new SecretKeySpec(pepper, "HmacSHA256");
+    this.prototype = newMac(this.pepper);
   }
 
   /** A fresh key: {@code dlg_} and 43 base64url characters (32 random bytes). */
@@ -34,10 +36,20 @@ public final class ApiKeys {
 
   /** The stored form of a key: lowercase hex HMAC-SHA-256(pepper, key). */
   public String hash(String key) {
+    Mac mac;
+    try {
+      mac = (Mac) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      mac = newMac(pepper);
+    }
+    return HexFormat.of().formatHex(mac.doFinal(key.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static Mac newMac(SecretKeySpec pepper) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(pepper);
-      return HexFormat.of().formatHex(mac.doFinal(key.getBytes(StandardCharsets.UTF_8)));
+      return mac;
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }

@@ -55,6 +55,8 @@ public final class SqliteDatabase implements Database {
     this.writerConnection = base.getConnection();
     this.writer = Jdbi.open(writerConnection);
     writer.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+    StatementCache statements = new StatementCache();
+    writer.setStatementBuilder(statements.createStatementBuilder(writerConnection));
     HikariConfig hc = new HikariConfig();
     hc.setDataSource(dataSource(file));
     hc.setMaximumPoolSize(Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
@@ -63,6 +65,7 @@ public final class SqliteDatabase implements Database {
     this.readers = new HikariDataSource(hc);
     this.readJdbi = Jdbi.create(readers);
     readJdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+    readJdbi.setStatementBuilderFactory(statements);
     this.writerThread = Thread.ofPlatform().name("delega-sqlite-writer").daemon(true).unstarted(this::run);
     this.writerThread.start();
   }
