@@ -6,6 +6,10 @@ import dev.delega.server.agent.KeyPepper;
 import dev.delega.server.event.EventLog;
 import dev.delega.server.http.Api;
 import dev.delega.server.http.HttpServer;
+import dev.delega.server.http.Http;
+import dev.delega.server.dedup.DedupMode;
+import dev.delega.server.dedup.DedupService;
+import dev.delega.server.dedup.SimilarityIndex;
 import dev.delega.server.ops.Metrics;
 import dev.delega.server.project.Projects;
 import dev.delega.server.store.Database;
@@ -23,8 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import dev.delega.server.automation.AutomationFeature;
 import dev.delega.server.claim.ClaimFeature;
 import dev.delega.server.context.MemoryFeature;
+import dev.delega.server.mcp.McpFeature;
 import dev.delega.server.webhook.WebhookFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +73,20 @@ public final class Wiring implements AutoCloseable {
         new Features(
             config, clock, database, events, agents, tasks, context, extensions::add, jetty::add,
             closeables::push, health::put, metrics.registry());
+    DedupService dedup =
+        new DedupService(database, SimilarityIndex.create(DedupMode.parse(config.dedupMode())), metrics.registry());
+    closeables.push(dedup);
+    tasks.addListener(dedup);
+    extensions.add(
+        api ->
+            api.post("/tasks/dedup", "Open tasks the caller may see that duplicate a text", "dedup",
+                ctx -> Http.ok(ctx, dedup.check(Http.caller(ctx), Http.body(ctx)))));
+    health.put("dedup", () -> Map.of("ok", true, "mode", dedup.mode().name().toLowerCase(java.util.Locale.ROOT)));
     ClaimFeature.install(features);
     MemoryFeature.install(features);
     WebhookFeature.install(features);
+    AutomationFeature.install(features);
+    McpFeature.install(features);
     this.http =
         new HttpServer(
             new HttpServer.Parts(
@@ -79,7 +96,7 @@ public final class Wiring implements AutoCloseable {
                 tasks,
                 context,
                 projects,
-                (caller, body) -> {},
+                dedup::refuseDuplicates,
                 extensions,
                 jetty,
                 this::components,

@@ -17,6 +17,7 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * a deadlock.
  */
 public final class PostgresDatabase implements Database {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresDatabase.class);
   private static final int MAX_RETRIES = 5;
 
   private final HikariDataSource pool;
@@ -87,7 +88,11 @@ public final class PostgresDatabase implements Database {
                   }
                 });
         for (Runnable hook : holder[0].afterCommitActions()) {
-          hook.run();
+          try {
+            hook.run();
+          } catch (RuntimeException e) {
+            LOG.warn("after-commit action failed", e);
+          }
         }
         return result;
       } catch (RuntimeException e) {
