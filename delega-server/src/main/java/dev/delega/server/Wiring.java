@@ -81,7 +81,10 @@ public final class Wiring implements AutoCloseable {
         api ->
             api.post("/tasks/dedup", "Open tasks the caller may see that duplicate a text", "dedup",
                 ctx -> Http.ok(ctx, dedup.check(Http.caller(ctx), Http.body(ctx)))));
-    health.put("dedup", () -> Map.of("ok", true, "mode", dedup.mode().name().toLowerCase(java.util.Locale.ROOT)));
+    health.put(
+        "dedup",
+        () -> Map.of("ok", true, "mode", dedup.mode().name().toLowerCase(java.util.Locale.ROOT),
+            "index", dedup.loaded() ? "ready" : "loading"));
     ClaimFeature.install(features);
     MemoryFeature.install(features);
     WebhookFeature.install(features);

@@ -15,9 +15,9 @@
  * from the rarest up, skips keys held by more than 1,000 tasks, stops after 12,000 postings, and
  * scores only the 64 tasks with the highest IDF-weighted key overlap. The cost of a search is
  * therefore bounded by constants, not by the number of open tasks (thread CPU time per search,
- * synthetic titles, on a busy 2-core machine, without the query embedding: p99 1.3 ms at 1k
- * tasks and 1.9 ms at 100k in lexical mode, 1.5 ms at both sizes in hybrid mode; the one query
- * embedding adds a constant 1.5–2 ms).
+ * synthetic titles, on a busy 2-core machine, without the query embedding: p99 1.3 ms at 1k tasks
+ * and 1.9 ms at 100k in lexical mode, 1.5 ms at both sizes in hybrid mode; the one query embedding
+ * adds a constant 1.5–2 ms).
  *
  * <p><b>Scores.</b> The base score is {@code 0.6 · semantic + 0.4 · lexical} in hybrid mode and
  * {@code lexical} in lexical mode. Semantic is the cosine of the all-MiniLM-L6-v2 embeddings (int8
