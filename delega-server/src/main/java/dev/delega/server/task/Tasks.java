@@ -250,6 +250,7 @@ public final class Tasks {
     if (parent == null) {
       h.createUpdate("UPDATE tasks SET root_task_id = id WHERE id = ?").bind(0, id).execute();
     }
+    TaskContext.recordReplace(tx, caller, id, null, in.context(), 1, now);
     writeLabels(h, id, in.labels());
     for (Long b : blockers) {
       h.createUpdate("INSERT INTO task_dependencies (task_id, blocker_task_id, created_at) VALUES (?, ?, ?)")
@@ -355,7 +356,8 @@ public final class Tasks {
           // Page through ids in index order first (ix_tasks_list), then load only that page's rows.
           Query select =
               h.createQuery(
-                  "SELECT t.id FROM tasks t WHERE " + where + " ORDER BY " + LIST_ORDER
+                  "SELECT t.id FROM tasks t WHERE " + where + " ORDER BY "
+                      + (q.search() == null || q.search().isBlank() ? "" : TaskSearch.rank(db.dialect()) + ", ") + LIST_ORDER
                       + " LIMIT :limit OFFSET :offset");
           binds.forEach(select::bind);
           select.bind("limit", q.limit()).bind("offset", q.offset());
@@ -499,10 +501,12 @@ public final class Tasks {
     return db.write(
         tx -> {
           Handle h = tx.handle();
+          if (patch.has("context")) {
+            TaskContext.lock(tx, id);
+          }
           TaskRow before = visible(caller, h, id);
-          boolean onlyAssign = patch.onlyAssignment();
-          if (!TaskAccess.canModify(caller, before) && !(onlyAssign && caller.assignsAny())) {
-            throw new DelegaException.Forbidden("This agent cannot modify that task");
+          if (!(patch.onlyAssignment() && caller.assignsAny())) {
+            modifiable(caller, h, id);
           }
           if (ifMatch != null && ifMatch != before.version()) {
             throw new DelegaException.PreconditionFailed(
@@ -571,6 +575,9 @@ public final class Tasks {
           }
           if (ch.isEmpty()) {
             return TaskView.render(h, before);
+          }
+          if (ch.changed("context")) {
+            TaskContext.recordReplace(tx, caller, id, before.context(), (String) ch.columns.get("context"), before.contextVersion() + 1, now);
           }
           write(h, id, ch, now);
           Task task;
@@ -677,9 +684,9 @@ public final class Tasks {
     return db.write(
         tx -> {
           Handle h = tx.handle();
-          TaskRow before = modifiable(caller, h, id);
           long now = clock.millis();
-          Leases.check(caller, before, token, now);
+          Leases.check(caller, visible(caller, h, id), token, now);
+          TaskRow before = modifiable(caller, h, id);
           if (before.completed()) {
             return TaskView.render(h, before);
           }
