@@ -32,6 +32,7 @@ import dev.delega.server.claim.ClaimFeature;
 import dev.delega.server.context.MemoryFeature;
 import dev.delega.server.mcp.McpFeature;
 import dev.delega.server.webhook.WebhookFeature;
+import dev.delega.server.webhook.WebhookStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +88,7 @@ public final class Wiring implements AutoCloseable {
             "index", dedup.loaded() ? "ready" : "loading"));
     ClaimFeature.install(features);
     MemoryFeature.install(features);
-    WebhookFeature.install(features);
+    WebhookStore webhooks = WebhookFeature.install(features);
     AutomationFeature.install(features);
     McpFeature.install(features);
     this.http =
@@ -103,7 +104,7 @@ public final class Wiring implements AutoCloseable {
                 extensions,
                 jetty,
                 this::components,
-                () -> 0L));
+                webhooks::count));
     closeables.push(http);
   }
 

@@ -1,0 +1,54 @@
+package dev.delega.server.webhook;
+
+import dev.delega.api.Json;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * One row of the {@code webhooks} table; {@code agentId} is null for a webhook made in open mode.
+ */
+record WebhookRow(
+    long id,
+    Long agentId,
+    String url,
+    List<String> events,
+    String secret,
+    boolean active,
+    int failureCount,
+    Long disabledAt,
+    String disabledReason,
+    long createdAt,
+    long updatedAt) {
+
+  static final String COLUMNS =
+      "w.id, w.agent_id, w.url, w.events, w.secret, w.active, w.failure_count, w.disabled_at,"
+          + " w.disabled_reason, w.created_at, w.updated_at";
+
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+  static WebhookRow map(ResultSet rs) throws SQLException {
+    long agent = rs.getLong("agent_id");
+    Long agentId = rs.wasNull() ? null : agent;
+    long disabled = rs.getLong("disabled_at");
+    Long disabledAt = rs.wasNull() ? null : disabled;
+    return new WebhookRow(
+        rs.getLong("id"),
+        agentId,
+        rs.getString("url"),
+        List.copyOf(Json.mapper().readValue(rs.getString("events"), STRINGS)),
+        rs.getString("secret"),
+        rs.getBoolean("active"),
+        rs.getInt("failure_count"),
+        disabledAt,
+        rs.getString("disabled_reason"),
+        rs.getLong("created_at"),
+        rs.getLong("updated_at"));
+  }
+
+  /** Whether this webhook wants events of {@code type}. */
+  boolean wants(String type) {
+    return events.contains(type);
+  }
+}
