@@ -88,14 +88,14 @@ public final class Agents {
     return row.filter(AgentRow::active);
   }
 
-  /** The active agent with this name (trusted-proxy identity). */
+  /** The active agent with this name, compared case-insensitively like names are (trusted-proxy identity). */
   public Optional<AgentRow> findActiveByName(String name) {
     return db.read(
             h ->
-                h.createQuery("SELECT " + AgentRow.COLUMNS + " FROM agents WHERE name = ?")
+                h.createQuery("SELECT " + AgentRow.COLUMNS + " FROM agents WHERE LOWER(name) = LOWER(?) ORDER BY id")
                     .bind(0, name)
                     .map((rs, ctx) -> AgentRow.map(rs))
-                    .findOne())
+                    .findFirst())
         .filter(AgentRow::active);
   }
 

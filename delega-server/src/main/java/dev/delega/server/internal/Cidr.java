@@ -13,7 +13,7 @@ public record Cidr(byte[] network, int prefix) {
     String s = text.trim();
     int slash = s.indexOf('/');
     String addr = slash < 0 ? s : s.substring(0, slash);
-    if (!LITERAL.matcher(addr).matches() || !(addr.contains(".") || addr.contains(":"))) {
+    if (!LITERAL.matcher(addr).matches() || !(addr.contains(":") || isDottedQuad(addr))) {
       throw new IllegalArgumentException("not an IP address or CIDR block: '" + text + "'");
     }
     byte[] bytes;
@@ -60,6 +60,20 @@ public record Cidr(byte[] network, int prefix) {
     }
     int mask = (0xFF << (8 - rest)) & 0xFF;
     return (a[full] & mask) == (network[full] & mask);
+  }
+
+  /** Four decimal octets: never a host name (no DNS lookup) nor a legacy short form like {@code 10.1}. */
+  private static boolean isDottedQuad(String addr) {
+    String[] parts = addr.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String p : parts) {
+      if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isMapped(byte[] a) {

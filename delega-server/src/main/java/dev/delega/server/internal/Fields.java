@@ -46,7 +46,34 @@ public final class Fields {
     if (!tree.isObject()) {
       throw new DelegaException.InvalidJson("request body must be a JSON object");
     }
+    if (containsNul(tree)) {
+      throw new DelegaException.ValidationFailed(
+          "request body must not contain NUL (\\u0000) characters in any string or key");
+    }
     return new Fields((ObjectNode) tree);
+  }
+
+  /** True when a string or a key anywhere in the tree holds U+0000, which PostgreSQL cannot store. */
+  private static boolean containsNul(JsonNode node) {
+    if (node.isString()) {
+      return node.asString().indexOf(0) >= 0;
+    }
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        if (e.getKey().indexOf(0) >= 0 || containsNul(e.getValue())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (node.isArray()) {
+      for (JsonNode item : node) {
+        if (containsNul(item)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Wraps an object node (for nested objects). */
@@ -121,7 +148,15 @@ public final class Fields {
       throw new DelegaException.ValidationFailed(
           name + " is too long (" + s.length() + " characters; at most " + max + ")");
     }
+    refuseNul(name, s);
     return s;
+  }
+
+  /** NUL cannot be stored by PostgreSQL and means nothing in text: refused alike on every store. */
+  private static void refuseNul(String name, String s) {
+    if (s.indexOf(0) >= 0) {
+      throw new DelegaException.ValidationFailed(name + " must not contain NUL (\\u0000) characters");
+    }
   }
 
   /** An optional id: an integer or a string of digits, positive. */
@@ -233,6 +268,7 @@ public final class Fields {
         throw new DelegaException.ValidationFailed(
             name + " items must be at most " + maxLength + " characters");
       }
+      refuseNul(name, s);
       if (!out.contains(s)) {
         out.add(s);
       }

@@ -163,6 +163,10 @@ public final class SqliteDatabase implements Database {
         }
       } catch (Throwable t) {
         LOG.error("SQLite writer failed a batch", t);
+        // Never leave a caller waiting forever: answer every job the batch did not answer yet.
+        for (Job<?> job : batch) {
+          job.future.completeExceptionally(t);
+        }
       } finally {
         batch.clear();
       }
