@@ -52,7 +52,7 @@ final class Gate {
     HandlerType m = ctx.method();
     boolean write = m == HandlerType.POST || m == HandlerType.PUT || m == HandlerType.PATCH || m == HandlerType.DELETE;
     if (write && ctx.contentLength() > config.maxBodyBytes()) {
-      throw new DelegaException.PayloadTooLarge("Request body too large (max " + config.maxBodyBytes() + " bytes)");
+      throw Http.tooLarge(ctx, "Request body too large (max " + config.maxBodyBytes() + " bytes)");
     }
     Identity id = resolve(ctx);
     if (config.rateLimitEnabled()) {

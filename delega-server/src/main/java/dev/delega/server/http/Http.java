@@ -48,10 +48,36 @@ public final class Http {
       throw new DelegaException.BadRequest("could not read the request body: " + e.getMessage());
     }
     if (bytes.length > limit) {
-      throw new DelegaException.PayloadTooLarge("Request body too large (max " + limit + " bytes)");
+      throw tooLarge(ctx, "Request body too large (max " + limit + " bytes)");
     }
     ctx.attribute("delega.body", bytes);
     return bytes;
+  }
+
+  /** Bodies up to this size are read and thrown away before a 413, so the client sees the answer. */
+  private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
+  /**
+   * A 413 for an oversized body. A client still sending its body when the server answers and closes
+   * gets a connection reset instead of the 413, so bodies up to 16 MiB are drained first; larger ones
+   * are cut off (the connection closes after the answer).
+   */
+  public static DelegaException tooLarge(Context ctx, String message) {
+    long length = ctx.contentLength();
+    if (length <= DRAIN_LIMIT) {
+      try {
+        InputStream in = ctx.req().getInputStream();
+        long left = DRAIN_LIMIT;
+        byte[] buf = new byte[64 * 1024];
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+          left -= n;
+        }
+      } catch (IOException | IllegalStateException e) {
+        // the client went away; nothing to drain
+      }
+    }
+    return new DelegaException.PayloadTooLarge(message);
   }
 
   /** A positive integer path parameter. */

@@ -241,7 +241,7 @@ public final class IngressSources {
   private void receive(Context ctx) {
     long length = ctx.contentLength();
     if (length > MAX_PAYLOAD_BYTES) {
-      throw tooLarge();
+      throw Http.tooLarge(ctx, "ingress payloads are limited to " + MAX_PAYLOAD_BYTES + " bytes");
     }
     long id = Http.id(ctx, "id");
     byte[] body = Http.rawBody(ctx);
