@@ -17,8 +17,8 @@ final class ClaimQueue {
 
   /** Condition: no blocker of {@code t} is still open. */
   static final String UNBLOCKED =
-      "NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.blocker_task_id"
-          + " WHERE d.task_id = t.id AND b.completed = FALSE)";
+      "NOT EXISTS (SELECT 1 FROM task_dependencies d WHERE d.task_id = t.id"
+          + " AND EXISTS (SELECT 1 FROM tasks b WHERE b.id = d.blocker_task_id AND b.completed = FALSE))";
 
   private static final String FREE =
       "(t.status = 'open' AND t.claimed_by_agent_id IS NULL"

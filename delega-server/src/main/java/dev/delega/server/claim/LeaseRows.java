@@ -7,6 +7,7 @@ import dev.delega.server.store.Tx;
 import dev.delega.server.task.TaskAccess;
 import dev.delega.server.task.TaskChanges;
 import dev.delega.server.task.TaskRow;
+import dev.delega.server.task.Tasks;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,8 +59,8 @@ final class LeaseRows {
   /** Blockers of the task that are not completed yet. */
   static List<Long> openBlockers(Handle h, long taskId) {
     return h.createQuery(
-            "SELECT d.blocker_task_id FROM task_dependencies d JOIN tasks b ON b.id = d.blocker_task_id"
-                + " WHERE d.task_id = ? AND b.completed = FALSE ORDER BY d.blocker_task_id")
+            "SELECT d.blocker_task_id FROM task_dependencies d WHERE d.task_id = ?"
+                + " AND " + Tasks.BLOCKER_OPEN + " ORDER BY d.blocker_task_id")
         .bind(0, taskId)
         .mapTo(Long.class)
         .list();

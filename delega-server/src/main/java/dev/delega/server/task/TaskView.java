@@ -167,8 +167,8 @@ public final class TaskView {
     Map<Long, List<Long>> out = new HashMap<>();
     h.createQuery(
             "SELECT d.task_id, d.blocker_task_id FROM task_dependencies d"
-                + " JOIN tasks b ON b.id = d.blocker_task_id"
-                + " WHERE d.task_id IN (<ids>) AND b.completed = FALSE ORDER BY d.task_id, d.blocker_task_id")
+                + " WHERE d.task_id IN (<ids>) AND " + Tasks.BLOCKER_OPEN
+                + " ORDER BY d.task_id, d.blocker_task_id")
         .bindList("ids", taskIds)
         .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
         .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));

@@ -323,10 +323,17 @@ public final class Tasks {
     return b;
   }
 
+  /**
+   * Condition on a {@code task_dependencies d} row: its blocker is not completed. Written as a
+   * correlated EXISTS so the dependency rows drive the query; a JOIN let SQLite's planner scan every
+   * open task instead when the id list is long.
+   */
+  public static final String BLOCKER_OPEN =
+      "EXISTS (SELECT 1 FROM tasks b WHERE b.id = d.blocker_task_id AND b.completed = FALSE)";
+
   static int openBlockers(Handle h, long taskId) {
     return h.createQuery(
-            "SELECT COUNT(*) FROM task_dependencies d JOIN tasks b ON b.id = d.blocker_task_id"
-                + " WHERE d.task_id = ? AND b.completed = FALSE")
+            "SELECT COUNT(*) FROM task_dependencies d WHERE d.task_id = ? AND " + BLOCKER_OPEN)
         .bind(0, taskId)
         .mapTo(Integer.class)
         .one();
