@@ -121,9 +121,10 @@ public final class TaskContext {
         tx -> {
           Handle h = tx.handle();
           lock(tx, taskId);
-          TaskRow row = Tasks.modifiable(caller, h, taskId);
+          // A stale holder's write is refused as lease_superseded before the generic access check.
           long now = clock.millis();
-          Leases.check(caller, row, leaseToken, now);
+          Leases.check(caller, Tasks.visible(caller, h, taskId), leaseToken, now);
+          TaskRow row = Tasks.modifiable(caller, h, taskId);
           Map<String, Object> current = parse(row.context());
           if (expectedVersion != null && expectedVersion != row.contextVersion()) {
             throw new DelegaException.Conflict(
