@@ -34,7 +34,7 @@ final class Gate {
   void handle(Context ctx) {
     ctx.attribute(dev.delega.server.ops.Metrics.START, System.nanoTime());
     String requestId = ctx.header("X-Request-Id");
-    if (requestId == null || !requestId.matches("[A-Za-z0-9._-]{1,64}")) {
+    if (requestId == null || !Http.isRequestId(requestId)) {
       requestId = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
     }
     ctx.header("X-Request-Id", requestId);

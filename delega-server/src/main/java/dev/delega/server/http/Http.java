@@ -15,6 +15,13 @@ import java.util.Locale;
 /** Small, strict readers and writers for request and response parts, shared by every route. */
 public final class Http {
   static final String CALLER = "delega.caller";
+  private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d{1,18}");
+  private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /** True when a client-chosen request id is safe to echo and log. */
+  static boolean isRequestId(String s) {
+    return REQUEST_ID.matcher(s).matches();
+  }
   static final String MAX_BODY = "delega.maxBody";
 
   private Http() {}
@@ -86,7 +93,7 @@ public final class Http {
   }
 
   static long parseId(String name, String raw) {
-    if (raw != null && raw.matches("\\d{1,18}")) {
+    if (raw != null && DIGITS.matcher(raw).matches()) {
       long v = Long.parseLong(raw);
       if (v > 0) {
         return v;
