@@ -1,5 +1,8 @@
 package dev.delega.server.automation;
 
+import dev.delega.server.internal.JsonFields;
+import dev.delega.server.internal.FieldErrors;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.delega.server.internal.DelegaException;
@@ -54,23 +57,23 @@ public record Action(
   /** Validates the fields the type needs and the ranges of every field present. */
   public Action {
     if (type == null) {
-      throw Invalid.field("type", "type is required: " + Type.list());
+      throw FieldErrors.field("type", "type is required: " + Type.list());
     }
     if (priority != null && (priority < 1 || priority > 4)) {
-      throw Invalid.field("priority", "priority must be between 1 and 4, got " + priority);
+      throw FieldErrors.field("priority", "priority must be between 1 and 4, got " + priority);
     }
     if (label != null) {
       checkLabel("label", label);
     }
     if (policy != null && !REQUIRED_POLICY.equals(policy)) {
-      throw Invalid.field("policy", "policy must be \"required\", got '" + policy + "'");
+      throw FieldErrors.field("policy", "policy must be \"required\", got '" + policy + "'");
     }
     if (content != null && content.length() > MAX_CONTENT_LENGTH) {
-      throw Invalid.field("content", "content must be at most " + MAX_CONTENT_LENGTH
+      throw FieldErrors.field("content", "content must be at most " + MAX_CONTENT_LENGTH
           + " characters, got " + content.length());
     }
     if (description != null && description.length() > MAX_DESCRIPTION_LENGTH) {
-      throw Invalid.field("description", "description must be at most " + MAX_DESCRIPTION_LENGTH
+      throw FieldErrors.field("description", "description must be at most " + MAX_DESCRIPTION_LENGTH
           + " characters, got " + description.length());
     }
     checkId("agent_id", agentId);
@@ -78,7 +81,7 @@ public record Action(
     checkId("assigned_to_agent_id", assignedToAgentId);
     if (labels != null) {
       if (labels.size() > MAX_LABELS) {
-        throw Invalid.field("labels", "labels must have at most " + MAX_LABELS + " entries, got "
+        throw FieldErrors.field("labels", "labels must have at most " + MAX_LABELS + " entries, got "
             + labels.size());
       }
       for (int i = 0; i < labels.size(); i++) {
@@ -92,7 +95,7 @@ public record Action(
       case ADD_LABEL -> require("label", label, type);
       case ADD_COMMENT, CREATE_TASK, DELEGATE -> {
         if (content == null || content.isBlank()) {
-          throw Invalid.field("content", "content is required for " + type.wire()
+          throw FieldErrors.field("content", "content is required for " + type.wire()
               + ", e.g. \"Triage {{task.content}}\"");
         }
       }
@@ -103,40 +106,40 @@ public record Action(
   /** Reads one action object; ids may be numeric strings; a bad field throws a 422 naming it. */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static Action fromJson(JsonNode node) {
-    Fields.requireObject(node, "action");
-    String type = Fields.string(node, "type");
+    JsonFields.requireObject(node, "action");
+    String type = JsonFields.string(node, "type");
     return new Action(
         type == null ? null : Type.parse(type),
-        Fields.id(node, "agent_id"),
-        Fields.integer(node, "priority"),
-        Fields.string(node, "label"),
-        Fields.string(node, "policy"),
-        Fields.string(node, "content"),
-        Fields.string(node, "description"),
-        Fields.id(node, "project_id"),
-        Fields.strings(node, "labels"),
-        Fields.id(node, "assigned_to_agent_id"));
+        JsonFields.id(node, "agent_id"),
+        JsonFields.integer(node, "priority"),
+        JsonFields.string(node, "label"),
+        JsonFields.string(node, "policy"),
+        JsonFields.string(node, "content"),
+        JsonFields.string(node, "description"),
+        JsonFields.id(node, "project_id"),
+        JsonFields.strings(node, "labels"),
+        JsonFields.id(node, "assigned_to_agent_id"));
   }
 
   private static void require(String field, Object value, Type type) {
     if (value == null) {
-      throw Invalid.field(field, field + " is required for " + type.wire());
+      throw FieldErrors.field(field, field + " is required for " + type.wire());
     }
   }
 
   private static void checkLabel(String field, String label) {
     if (label == null || label.isBlank()) {
-      throw Invalid.field(field, field + " must not be blank");
+      throw FieldErrors.field(field, field + " must not be blank");
     }
     if (label.length() > MAX_LABEL_LENGTH) {
-      throw Invalid.field(field, field + " must be at most " + MAX_LABEL_LENGTH
+      throw FieldErrors.field(field, field + " must be at most " + MAX_LABEL_LENGTH
           + " characters, got " + label.length());
     }
   }
 
   private static void checkId(String field, Long id) {
     if (id != null && id < 1) {
-      throw Invalid.field(field, field + " must be an id (a positive integer), got " + id);
+      throw FieldErrors.field(field, field + " must be an id (a positive integer), got " + id);
     }
   }
 
@@ -176,7 +179,7 @@ public record Action(
           return t;
         }
       }
-      throw Invalid.field("type", "type must be " + list() + ", got '" + text + "'");
+      throw FieldErrors.field("type", "type must be " + list() + ", got '" + text + "'");
     }
 
     private static String list() {

@@ -1,5 +1,8 @@
 package dev.delega.server.automation;
 
+import dev.delega.server.internal.JsonFields;
+import dev.delega.server.internal.FieldErrors;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import dev.delega.server.internal.DelegaException;
 import java.util.ArrayList;
@@ -50,28 +53,28 @@ public record AutomationDefinition(
   /** Validates; messages name the field ({@code name}, {@code event}, {@code actions}, …). */
   public AutomationDefinition {
     if (name == null || name.isBlank()) {
-      throw Invalid.field("name", "name is required");
+      throw FieldErrors.field("name", "name is required");
     }
     name = name.strip();
     if (name.length() > MAX_NAME_LENGTH) {
-      throw Invalid.field("name", "name must be at most " + MAX_NAME_LENGTH + " characters, got "
+      throw FieldErrors.field("name", "name must be at most " + MAX_NAME_LENGTH + " characters, got "
           + name.length());
     }
     if (event == null || !EVENTS.contains(event)) {
-      throw Invalid.field("event", "event must be one of " + String.join(", ",
+      throw FieldErrors.field("event", "event must be one of " + String.join(", ",
           EVENTS.stream().sorted().toList()) + (event == null ? "" : ", got '" + event + "'"));
     }
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
     if (conditions.size() > MAX_CONDITIONS) {
-      throw Invalid.field("conditions", "conditions must have at most " + MAX_CONDITIONS
+      throw FieldErrors.field("conditions", "conditions must have at most " + MAX_CONDITIONS
           + " entries, got " + conditions.size());
     }
     if (actions == null || actions.size() < MIN_ACTIONS) {
-      throw Invalid.field("actions", "actions must have at least " + MIN_ACTIONS + " entry");
+      throw FieldErrors.field("actions", "actions must have at least " + MIN_ACTIONS + " entry");
     }
     actions = List.copyOf(actions);
     if (actions.size() > MAX_ACTIONS) {
-      throw Invalid.field("actions", "actions must have at most " + MAX_ACTIONS + " entries, got "
+      throw FieldErrors.field("actions", "actions must have at most " + MAX_ACTIONS + " entries, got "
           + actions.size());
     }
     active = active == null ? Boolean.TRUE : active;
@@ -84,40 +87,40 @@ public record AutomationDefinition(
    */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static AutomationDefinition fromJson(JsonNode node) {
-    Fields.requireObject(node, "body");
+    JsonFields.requireObject(node, "body");
     List<Condition> conditions = null;
-    JsonNode cs = Fields.get(node, "conditions");
+    JsonNode cs = JsonFields.get(node, "conditions");
     if (cs != null) {
       checkArray(cs, "conditions", MAX_CONDITIONS);
       conditions = new ArrayList<>();
       for (int i = 0; i < cs.size(); i++) {
         String at = "conditions[" + i + "]";
-        Fields.requireObject(cs.get(i), at);
+        JsonFields.requireObject(cs.get(i), at);
         try {
           conditions.add(Condition.fromJson(cs.get(i)));
         } catch (DelegaException.ValidationFailed e) {
-          throw Invalid.nested(at, e);
+          throw FieldErrors.nested(at, e);
         }
       }
     }
     List<Action> actions = null;
-    JsonNode as = Fields.get(node, "actions");
+    JsonNode as = JsonFields.get(node, "actions");
     if (as != null) {
       checkArray(as, "actions", MAX_ACTIONS);
       actions = new ArrayList<>();
       for (int i = 0; i < as.size(); i++) {
         String at = "actions[" + i + "]";
-        Fields.requireObject(as.get(i), at);
+        JsonFields.requireObject(as.get(i), at);
         try {
           actions.add(Action.fromJson(as.get(i)));
         } catch (DelegaException.ValidationFailed e) {
-          throw Invalid.nested(at, e);
+          throw FieldErrors.nested(at, e);
         }
       }
     }
     return new AutomationDefinition(
-        Fields.string(node, "name"), Fields.string(node, "event"), conditions, actions,
-        Fields.bool(node, "active"));
+        JsonFields.string(node, "name"), JsonFields.string(node, "event"), conditions, actions,
+        JsonFields.bool(node, "active"));
   }
 
   /**
@@ -142,10 +145,10 @@ public record AutomationDefinition(
 
   private static void checkArray(JsonNode node, String field, int max) {
     if (!node.isArray()) {
-      throw Invalid.field(field, field + " must be an array");
+      throw FieldErrors.field(field, field + " must be an array");
     }
     if (node.size() > max) {
-      throw Invalid.field(field, field + " must have at most " + max + " entries, got "
+      throw FieldErrors.field(field, field + " must have at most " + max + " entries, got "
           + node.size());
     }
   }

@@ -1,5 +1,7 @@
 package dev.delega.server.automation;
 
+import dev.delega.server.internal.FieldErrors;
+
 import dev.delega.api.Automation;
 import dev.delega.api.AutomationAction;
 import dev.delega.api.AutomationCondition;
@@ -288,14 +290,14 @@ final class Automations {
       checkAgent(h, at + "agent_id", a.agentId());
       checkAgent(h, at + "assigned_to_agent_id", a.assignedToAgentId());
       if (a.projectId() != null && TaskSources.existingProject(h, a.projectId()) == null) {
-        throw Invalid.field(at + "project_id", at + "project_id " + a.projectId() + " does not exist");
+        throw FieldErrors.field(at + "project_id", at + "project_id " + a.projectId() + " does not exist");
       }
     }
   }
 
   private static void checkAgent(Handle h, String field, Long agentId) {
     if (agentId != null && TaskSources.activeAgent(h, agentId) == null) {
-      throw Invalid.field(field, field + " " + agentId + " is not an active agent");
+      throw FieldErrors.field(field, field + " " + agentId + " is not an active agent");
     }
   }
 

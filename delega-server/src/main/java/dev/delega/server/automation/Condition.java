@@ -1,5 +1,8 @@
 package dev.delega.server.automation;
 
+import dev.delega.server.internal.JsonFields;
+import dev.delega.server.internal.FieldErrors;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.delega.server.internal.DelegaException;
@@ -33,15 +36,15 @@ public record Condition(Field field, Op op, Object value) {
   /** Validates the field/op pair and normalises the value; messages name the field. */
   public Condition {
     if (field == null) {
-      throw Invalid.field("field", "field is required: label, priority, project_id, "
+      throw FieldErrors.field("field", "field is required: label, priority, project_id, "
           + "assigned_to_agent_id, created_by_agent_id or source");
     }
     if (op == null) {
-      throw Invalid.field("op", "op is required for field " + field.wire() + ": "
+      throw FieldErrors.field("op", "op is required for field " + field.wire() + ": "
           + field.opsText());
     }
     if (!field.ops.contains(op)) {
-      throw Invalid.field("op", "op " + op.wire() + " does not apply to field " + field.wire()
+      throw FieldErrors.field("op", "op " + op.wire() + " does not apply to field " + field.wire()
           + "; use " + field.opsText());
     }
     if (op == Op.IS_NULL || op == Op.NOT_NULL) {
@@ -58,10 +61,10 @@ public record Condition(Field field, Op op, Object value) {
   /** Reads {@code {field, op, value?}}; a bad field throws a 422 naming it. */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static Condition fromJson(JsonNode node) {
-    Fields.requireObject(node, "condition");
-    String field = Fields.string(node, "field");
-    String op = Fields.string(node, "op");
-    JsonNode v = Fields.get(node, "value");
+    JsonFields.requireObject(node, "condition");
+    String field = JsonFields.string(node, "field");
+    String op = JsonFields.string(node, "op");
+    JsonNode v = JsonFields.get(node, "value");
     Object value;
     if (v == null) {
       value = null;
@@ -70,7 +73,7 @@ public record Condition(Field field, Op op, Object value) {
     } else if (v.isNumber()) {
       value = v.numberValue();
     } else {
-      throw Invalid.field("value", "value must be a string or a number");
+      throw FieldErrors.field("value", "value must be a string or a number");
     }
     return new Condition(field == null ? null : Field.parse(field), op == null ? null : Op.parse(op),
         value);
@@ -114,7 +117,7 @@ public record Condition(Field field, Op op, Object value) {
 
   private static String text(Field field, Object value) {
     if (value == null) {
-      throw Invalid.field("value", "value is required for field " + field.wire());
+      throw FieldErrors.field("value", "value is required for field " + field.wire());
     }
     String s;
     if (value instanceof String str) {
@@ -122,13 +125,13 @@ public record Condition(Field field, Op op, Object value) {
     } else if (value instanceof Number n) {
       s = plain(n);
     } else {
-      throw Invalid.field("value", "value must be a string for field " + field.wire());
+      throw FieldErrors.field("value", "value must be a string for field " + field.wire());
     }
     if (s.isBlank()) {
-      throw Invalid.field("value", "value must not be blank for field " + field.wire());
+      throw FieldErrors.field("value", "value must not be blank for field " + field.wire());
     }
     if (s.length() > MAX_VALUE_LENGTH) {
-      throw Invalid.field("value", "value must be at most " + MAX_VALUE_LENGTH + " characters, got "
+      throw FieldErrors.field("value", "value must be at most " + MAX_VALUE_LENGTH + " characters, got "
           + s.length());
     }
     return s;
@@ -137,7 +140,7 @@ public record Condition(Field field, Op op, Object value) {
   private static Integer priority(Object value) {
     Long n = integral(value);
     if (n == null || n < 1 || n > 4) {
-      throw Invalid.field("value", "value must be a priority between 1 and 4 for field priority, got "
+      throw FieldErrors.field("value", "value must be a priority between 1 and 4 for field priority, got "
           + (value == null ? "nothing" : "'" + value + "'"));
     }
     return n.intValue();
@@ -146,7 +149,7 @@ public record Condition(Field field, Op op, Object value) {
   private static Long id(Field field, Object value) {
     Long n = integral(value);
     if (n == null || n < 1) {
-      throw Invalid.field("value", "value must be an id (a positive integer) for field "
+      throw FieldErrors.field("value", "value must be an id (a positive integer) for field "
           + field.wire() + ", got " + (value == null ? "nothing" : "'" + value + "'"));
     }
     return n;
@@ -216,7 +219,7 @@ public record Condition(Field field, Op op, Object value) {
           return f;
         }
       }
-      throw Invalid.field("field", "field must be label, priority, project_id, "
+      throw FieldErrors.field("field", "field must be label, priority, project_id, "
           + "assigned_to_agent_id, created_by_agent_id or source, got '" + text + "'");
     }
   }
@@ -250,7 +253,7 @@ public record Condition(Field field, Op op, Object value) {
           return op;
         }
       }
-      throw Invalid.field("op", "op must be has, not_has, eq, neq, gte, lte, is_null or not_null, "
+      throw FieldErrors.field("op", "op must be has, not_has, eq, neq, gte, lte, is_null or not_null, "
           + "got '" + text + "'");
     }
   }

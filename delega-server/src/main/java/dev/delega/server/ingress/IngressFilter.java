@@ -1,5 +1,8 @@
 package dev.delega.server.ingress;
 
+import dev.delega.server.internal.JsonFields;
+import dev.delega.server.internal.FieldErrors;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.delega.server.internal.DelegaException;
@@ -34,47 +37,47 @@ public record IngressFilter(String path, Op op, Object value) {
   /** Validates; messages name the field ({@code path}, {@code op}, {@code value}). */
   public IngressFilter {
     if (path == null || path.isBlank()) {
-      throw Invalid.field("path", "path is required, e.g. alert.labels.severity");
+      throw FieldErrors.field("path", "path is required, e.g. alert.labels.severity");
     }
     path = path.strip();
     if (path.length() > MAX_PATH_LENGTH) {
-      throw Invalid.field(
+      throw FieldErrors.field(
           "path",
           "path must be at most " + MAX_PATH_LENGTH + " characters, got " + path.length());
     }
     try {
       PayloadPath.parse(path);
     } catch (IllegalArgumentException e) {
-      throw Invalid.field("path", "path " + e.getMessage());
+      throw FieldErrors.field("path", "path " + e.getMessage());
     }
     if (op == null) {
-      throw Invalid.field("op", "op is required: eq, neq, exists or not_exists");
+      throw FieldErrors.field("op", "op is required: eq, neq, exists or not_exists");
     }
     if (op == Op.EXISTS || op == Op.NOT_EXISTS) {
       value = null;
     } else if (value == null) {
-      throw Invalid.field("value", "value is required for op " + op.wire());
+      throw FieldErrors.field("value", "value is required for op " + op.wire());
     } else if (value instanceof String s) {
       if (s.length() > MAX_VALUE_LENGTH) {
-        throw Invalid.field(
+        throw FieldErrors.field(
             "value", "value must be at most " + MAX_VALUE_LENGTH + " characters, got " + s.length());
       }
     } else if (value instanceof Number n) {
       if (decimal(n).isEmpty()) {
-        throw Invalid.field("value", "value must be a finite number");
+        throw FieldErrors.field("value", "value must be a finite number");
       }
     } else if (!(value instanceof Boolean)) {
-      throw Invalid.field("value", "value must be a string, number or boolean");
+      throw FieldErrors.field("value", "value must be a string, number or boolean");
     }
   }
 
   /** Reads {@code {path, op, value}}; a bad field throws a 422 naming it. */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static IngressFilter fromJson(JsonNode node) {
-    Fields.requireObject(node, "filter");
-    String op = Fields.string(node, "op");
+    JsonFields.requireObject(node, "filter");
+    String op = JsonFields.string(node, "op");
     return new IngressFilter(
-        Fields.string(node, "path"), op == null ? null : Op.parse(op), Fields.scalar(node, "value"));
+        JsonFields.string(node, "path"), op == null ? null : Op.parse(op), JsonFields.scalar(node, "value"));
   }
 
   /** Whether the payload meets this condition. */
@@ -173,7 +176,7 @@ public record IngressFilter(String path, Op op, Object value) {
           return op;
         }
       }
-      throw Invalid.field("op", "op must be eq, neq, exists or not_exists, got '" + text + "'");
+      throw FieldErrors.field("op", "op must be eq, neq, exists or not_exists, got '" + text + "'");
     }
   }
 }

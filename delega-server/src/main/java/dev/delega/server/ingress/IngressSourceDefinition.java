@@ -1,5 +1,8 @@
 package dev.delega.server.ingress;
 
+import dev.delega.server.internal.JsonFields;
+import dev.delega.server.internal.FieldErrors;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import dev.delega.server.internal.DelegaException;
 import java.util.ArrayList;
@@ -34,19 +37,19 @@ public record IngressSourceDefinition(
   /** Validates; messages name the field ({@code name}, {@code filters}, …). */
   public IngressSourceDefinition {
     if (name == null || name.isBlank()) {
-      throw Invalid.field("name", "name is required");
+      throw FieldErrors.field("name", "name is required");
     }
     name = name.strip();
     if (name.length() > MAX_NAME_LENGTH) {
-      throw Invalid.field(
+      throw FieldErrors.field(
           "name", "name must be at most " + MAX_NAME_LENGTH + " characters, got " + name.length());
     }
     if (template == null) {
-      throw Invalid.field("template", "template is required, with at least template.content");
+      throw FieldErrors.field("template", "template is required, with at least template.content");
     }
     filters = filters == null ? List.of() : List.copyOf(filters);
     if (filters.size() > MAX_FILTERS) {
-      throw Invalid.field(
+      throw FieldErrors.field(
           "filters", "filters must have at most " + MAX_FILTERS + " entries, got " + filters.size());
     }
     checkId("default_project_id", defaultProjectId);
@@ -61,12 +64,12 @@ public record IngressSourceDefinition(
    */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static IngressSourceDefinition fromJson(JsonNode node) {
-    Fields.requireObject(node, "body");
-    JsonNode templateNode = Fields.get(node, "template");
+    JsonFields.requireObject(node, "body");
+    JsonNode templateNode = JsonFields.get(node, "template");
     if (templateNode == null) {
-      throw Invalid.field("template", "template is required, with at least template.content");
+      throw FieldErrors.field("template", "template is required, with at least template.content");
     }
-    Fields.requireObject(templateNode, "template");
+    JsonFields.requireObject(templateNode, "template");
     TaskTemplate template;
     try {
       template = TaskTemplate.fromJson(templateNode);
@@ -74,18 +77,18 @@ public record IngressSourceDefinition(
       throw rename(e, "template");
     }
     List<IngressFilter> filters = null;
-    JsonNode filtersNode = Fields.get(node, "filters");
+    JsonNode filtersNode = JsonFields.get(node, "filters");
     if (filtersNode != null) {
       if (!filtersNode.isArray()) {
-        throw Invalid.field("filters", "filters must be an array");
+        throw FieldErrors.field("filters", "filters must be an array");
       }
       if (filtersNode.size() > MAX_FILTERS) {
-        throw Invalid.field("filters",
+        throw FieldErrors.field("filters",
             "filters must have at most " + MAX_FILTERS + " entries, got " + filtersNode.size());
       }
       filters = new ArrayList<>();
       for (int i = 0; i < filtersNode.size(); i++) {
-        Fields.requireObject(filtersNode.get(i), "filters[" + i + "]");
+        JsonFields.requireObject(filtersNode.get(i), "filters[" + i + "]");
         try {
           filters.add(IngressFilter.fromJson(filtersNode.get(i)));
         } catch (DelegaException.ValidationFailed e) {
@@ -94,12 +97,12 @@ public record IngressSourceDefinition(
       }
     }
     return new IngressSourceDefinition(
-        Fields.string(node, "name"),
+        JsonFields.string(node, "name"),
         template,
         filters,
-        Fields.id(node, "default_project_id"),
-        Fields.id(node, "default_assignee_agent_id"),
-        Fields.bool(node, "active"));
+        JsonFields.id(node, "default_project_id"),
+        JsonFields.id(node, "default_assignee_agent_id"),
+        JsonFields.bool(node, "active"));
   }
 
   /** Whether a payload passes every filter. */
@@ -114,12 +117,12 @@ public record IngressSourceDefinition(
 
   private static DelegaException.ValidationFailed rename(
       DelegaException.ValidationFailed e, String parent) {
-    return Invalid.nested(parent, e);
+    return FieldErrors.nested(parent, e);
   }
 
   private static void checkId(String field, Long id) {
     if (id != null && id < 1) {
-      throw Invalid.field(field, field + " must be an id (a positive integer), got " + id);
+      throw FieldErrors.field(field, field + " must be an id (a positive integer), got " + id);
     }
   }
 }

@@ -1,5 +1,8 @@
 package dev.delega.server.ingress;
 
+import dev.delega.server.internal.JsonFields;
+import dev.delega.server.internal.FieldErrors;
+
 import dev.delega.api.IngressSource;
 import dev.delega.api.IngressTemplate;
 import dev.delega.api.Json;
@@ -165,7 +168,7 @@ public final class IngressSources {
     if (!body.isObject()) {
       throw new DelegaException.InvalidJson("request body must be a JSON object");
     }
-    Boolean rotate = Fields.bool(body, "rotate_secret");
+    Boolean rotate = JsonFields.bool(body, "rotate_secret");
     return db.write(
         tx -> {
           Handle h = tx.handle();
@@ -538,11 +541,11 @@ public final class IngressSources {
   private static void checkRouting(Handle h, IngressSourceDefinition def) {
     Long project = def.defaultProjectId();
     if (project != null && TaskSources.existingProject(h, project) == null) {
-      throw Invalid.field("default_project_id", "default_project_id " + project + " does not exist");
+      throw FieldErrors.field("default_project_id", "default_project_id " + project + " does not exist");
     }
     Long agent = def.defaultAssigneeAgentId();
     if (agent != null && TaskSources.activeAgent(h, agent) == null) {
-      throw Invalid.field(
+      throw FieldErrors.field(
           "default_assignee_agent_id",
           "default_assignee_agent_id " + agent + " is not an active agent");
     }

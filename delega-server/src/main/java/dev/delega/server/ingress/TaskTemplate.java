@@ -1,5 +1,8 @@
 package dev.delega.server.ingress;
 
+import dev.delega.server.internal.JsonFields;
+import dev.delega.server.internal.FieldErrors;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,25 +41,25 @@ public record TaskTemplate(
   /** Validates every limit; messages name the field ({@code content}, {@code labels[2]}, …). */
   public TaskTemplate {
     if (content == null || content.isBlank()) {
-      throw Invalid.field("content", "content is required, e.g. \"CI failed: {{payload.workflow.name}}\"");
+      throw FieldErrors.field("content", "content is required, e.g. \"CI failed: {{payload.workflow.name}}\"");
     }
     checkTemplate("content", content, MAX_CONTENT_LENGTH);
     if (description != null) {
       checkTemplate("description", description, MAX_DESCRIPTION_LENGTH);
     }
     if (priority != null && (priority < 1 || priority > 4)) {
-      throw Invalid.field("priority", "priority must be between 1 and 4, got " + priority);
+      throw FieldErrors.field("priority", "priority must be between 1 and 4, got " + priority);
     }
     labels = labels == null ? List.of() : labels;
     if (labels.size() > MAX_LABELS) {
-      throw Invalid.field(
+      throw FieldErrors.field(
           "labels", "labels must have at most " + MAX_LABELS + " entries, got " + labels.size());
     }
     for (int i = 0; i < labels.size(); i++) {
       String label = labels.get(i);
       String field = "labels[" + i + "]";
       if (label == null || label.isBlank()) {
-        throw Invalid.field(field, field + " must not be blank");
+        throw FieldErrors.field(field, field + " must not be blank");
       }
       checkTemplate(field, label, MAX_LABEL_LENGTH);
     }
@@ -69,18 +72,18 @@ public record TaskTemplate(
   /** Reads {@code {content, description?, priority?, labels?, dedupe_key?}}; a bad field throws a 422 naming it. */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static TaskTemplate fromJson(JsonNode node) {
-    Fields.requireObject(node, "template");
+    JsonFields.requireObject(node, "template");
     return new TaskTemplate(
-        Fields.string(node, "content"),
-        Fields.string(node, "description"),
-        Fields.integer(node, "priority"),
-        Fields.strings(node, "labels"),
-        Fields.string(node, "dedupe_key"));
+        JsonFields.string(node, "content"),
+        JsonFields.string(node, "description"),
+        JsonFields.integer(node, "priority"),
+        JsonFields.strings(node, "labels"),
+        JsonFields.string(node, "dedupe_key"));
   }
 
   /** Renders the task for one payload. */
   public Rendering render(JsonNode payload) {
-    String renderedContent = Fields.truncate(
+    String renderedContent = JsonFields.truncate(
         PayloadTemplate.parse(content).render(payload).strip(), MAX_CONTENT_LENGTH).strip();
     if (renderedContent.isEmpty()) {
       return new Rendering.BlankContent(
@@ -89,7 +92,7 @@ public record TaskTemplate(
     }
     Set<String> renderedLabels = new LinkedHashSet<>();
     for (String label : labels) {
-      String r = Fields.truncate(PayloadTemplate.parse(label).render(payload).strip(),
+      String r = JsonFields.truncate(PayloadTemplate.parse(label).render(payload).strip(),
           MAX_LABEL_LENGTH).strip();
       if (!r.isEmpty()) {
         renderedLabels.add(r);
@@ -108,19 +111,19 @@ public record TaskTemplate(
     if (template == null) {
       return null;
     }
-    String r = Fields.truncate(PayloadTemplate.parse(template).render(payload).strip(), max).strip();
+    String r = JsonFields.truncate(PayloadTemplate.parse(template).render(payload).strip(), max).strip();
     return r.isEmpty() ? null : r;
   }
 
   private static void checkTemplate(String field, String template, int max) {
     if (template.length() > max) {
-      throw Invalid.field(
+      throw FieldErrors.field(
           field, field + " must be at most " + max + " characters, got " + template.length());
     }
     try {
       PayloadTemplate.parse(template);
     } catch (IllegalArgumentException e) {
-      throw Invalid.field(field, field + ": " + e.getMessage());
+      throw FieldErrors.field(field, field + ": " + e.getMessage());
     }
   }
 

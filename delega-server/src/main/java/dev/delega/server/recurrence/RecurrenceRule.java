@@ -1,5 +1,7 @@
 package dev.delega.server.recurrence;
 
+import dev.delega.server.internal.FieldErrors;
+
 import dev.delega.server.internal.DelegaException;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
@@ -92,20 +94,20 @@ public record RecurrenceRule(
   /** Validates every field; see the type's design note for what each one means. */
   public RecurrenceRule {
     if (type == null) {
-      throw Invalid.field("rule_type", "rule_type is required: daily, weekly, monthly or yearly");
+      throw FieldErrors.field("rule_type", "rule_type is required: daily, weekly, monthly or yearly");
     }
     if (interval < 1 || interval > MAX_INTERVAL) {
-      throw Invalid.field(
+      throw FieldErrors.field(
           "interval", "interval must be between 1 and " + MAX_INTERVAL + ", got " + interval);
     }
     if (timezone == null) {
-      throw Invalid.field("timezone", "timezone is required (an IANA zone such as Europe/Berlin)");
+      throw FieldErrors.field("timezone", "timezone is required (an IANA zone such as Europe/Berlin)");
     }
     if (startDate == null) {
-      throw Invalid.field("next_due_at", "the start date of the recurrence is required");
+      throw FieldErrors.field("next_due_at", "the start date of the recurrence is required");
     }
     if (timeOfDay == null) {
-      throw Invalid.field("next_due_at", "the time of day of the recurrence is required");
+      throw FieldErrors.field("next_due_at", "the time of day of the recurrence is required");
     }
     checkRange("anchor_day", anchorDay, 1, 31);
     checkRange("anchor_month", anchorMonth, 1, 12);
@@ -131,7 +133,7 @@ public record RecurrenceRule(
         require("anchor_month", anchorMonth, "yearly");
         int longest = Month.of(anchorMonth).maxLength();
         if (anchorDay > longest) {
-          throw Invalid.field(
+          throw FieldErrors.field(
               "anchor_day",
               "anchor_day "
                   + anchorDay
@@ -159,10 +161,10 @@ public record RecurrenceRule(
       ZoneId timezone,
       Instant firstDue) {
     if (timezone == null) {
-      throw Invalid.field("timezone", "timezone is required (an IANA zone such as Europe/Berlin)");
+      throw FieldErrors.field("timezone", "timezone is required (an IANA zone such as Europe/Berlin)");
     }
     if (firstDue == null) {
-      throw Invalid.field("next_due_at", "next_due_at is required");
+      throw FieldErrors.field("next_due_at", "next_due_at is required");
     }
     LocalDateTime local = LocalDateTime.ofInstant(firstDue, timezone);
     return withDefaults(
@@ -185,7 +187,7 @@ public record RecurrenceRule(
       LocalTime timeOfDay,
       Instant now) {
     if (timezone == null) {
-      throw Invalid.field("timezone", "timezone is required (an IANA zone such as Europe/Berlin)");
+      throw FieldErrors.field("timezone", "timezone is required (an IANA zone such as Europe/Berlin)");
     }
     LocalDate today = LocalDate.ofInstant(now, timezone);
     RecurrenceRule probe =
@@ -243,7 +245,7 @@ public record RecurrenceRule(
       return withDefaults(type, interval, anchorDay, anchorMonth, anchorWeekday, zone,
           LocalDate.parse(s), DEFAULT_TIME_OF_DAY);
     } catch (DateTimeParseException e) {
-      throw Invalid.field(
+      throw FieldErrors.field(
           "next_due_at",
           "next_due_at must be an ISO-8601 timestamp such as 2026-03-30T09:00:00Z, got '" + s
               + "'");
@@ -257,12 +259,12 @@ public record RecurrenceRule(
    */
   public static ZoneId parseZone(String timezone) {
     if (timezone == null || timezone.isBlank()) {
-      throw Invalid.field("timezone", "timezone must be an IANA zone such as Europe/Berlin");
+      throw FieldErrors.field("timezone", "timezone must be an IANA zone such as Europe/Berlin");
     }
     try {
       return ZoneId.of(timezone.trim());
     } catch (DateTimeException e) {
-      throw Invalid.field(
+      throw FieldErrors.field(
           "timezone",
           "timezone must be an IANA zone such as Europe/Berlin, got '" + timezone.trim() + "'");
     }
@@ -389,7 +391,7 @@ public record RecurrenceRule(
       LocalDate start,
       LocalTime timeOfDay) {
     if (type == null) {
-      throw Invalid.field("rule_type", "rule_type is required: daily, weekly, monthly or yearly");
+      throw FieldErrors.field("rule_type", "rule_type is required: daily, weekly, monthly or yearly");
     }
     Integer day = anchorDay;
     Integer month = anchorMonth;
@@ -409,14 +411,14 @@ public record RecurrenceRule(
 
   private static void checkRange(String field, Integer value, int min, int max) {
     if (value != null && (value < min || value > max)) {
-      throw Invalid.field(
+      throw FieldErrors.field(
           field, field + " must be between " + min + " and " + max + ", got " + value);
     }
   }
 
   private static void require(String field, Integer value, String type) {
     if (value == null) {
-      throw Invalid.field(field, field + " is required for " + type + " rules");
+      throw FieldErrors.field(field, field + " is required for " + type + " rules");
     }
   }
 }

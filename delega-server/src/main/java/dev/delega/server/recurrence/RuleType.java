@@ -1,5 +1,7 @@
 package dev.delega.server.recurrence;
 
+import dev.delega.server.internal.FieldErrors;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.delega.server.internal.DelegaException;
@@ -27,7 +29,7 @@ public enum RuleType {
   @JsonCreator
   public static RuleType parse(String text) {
     if (text == null || text.isBlank()) {
-      throw Invalid.field("rule_type", "rule_type is required: daily, weekly, monthly or yearly");
+      throw FieldErrors.field("rule_type", "rule_type is required: daily, weekly, monthly or yearly");
     }
     return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "daily", "day" -> DAILY;
@@ -35,7 +37,7 @@ public enum RuleType {
       case "monthly", "month" -> MONTHLY;
       case "yearly", "year", "annually" -> YEARLY;
       default ->
-          throw Invalid.field(
+          throw FieldErrors.field(
               "rule_type",
               "rule_type must be daily, weekly, monthly or yearly, got '" + text.trim() + "'");
     };

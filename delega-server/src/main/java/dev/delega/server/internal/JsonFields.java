@@ -1,30 +1,30 @@
-package dev.delega.server.automation;
+package dev.delega.server.internal;
 
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** Reads request fields leniently where the API promises it (numeric-string ids) and strictly elsewhere. */
-final class Fields {
-  private Fields() {}
+/** Reads JSON request fields (automations, ingress) leniently where the API promises it (numeric-string ids) and strictly elsewhere. */
+public final class JsonFields {
+  private JsonFields() {}
 
-  static JsonNode get(JsonNode object, String name) {
+  public static JsonNode get(JsonNode object, String name) {
     JsonNode n = object.get(name);
     return n == null || n.isMissingNode() || n.isNull() ? null : n;
   }
 
-  static String string(JsonNode object, String name) {
+  public static String string(JsonNode object, String name) {
     JsonNode n = get(object, name);
     if (n == null) {
       return null;
     }
     if (!n.isString()) {
-      throw Invalid.field(name, name + " must be a string");
+      throw FieldErrors.field(name, name + " must be a string");
     }
     return n.stringValue();
   }
 
-  static Integer integer(JsonNode object, String name) {
+  public static Integer integer(JsonNode object, String name) {
     JsonNode n = get(object, name);
     if (n == null) {
       return null;
@@ -35,22 +35,22 @@ final class Fields {
     if (n.isString() && n.stringValue().strip().matches("-?\\d{1,9}")) {
       return Integer.parseInt(n.stringValue().strip());
     }
-    throw Invalid.field(name, name + " must be an integer");
+    throw FieldErrors.field(name, name + " must be an integer");
   }
 
-  static Boolean bool(JsonNode object, String name) {
+  public static Boolean bool(JsonNode object, String name) {
     JsonNode n = get(object, name);
     if (n == null) {
       return null;
     }
     if (!n.isBoolean()) {
-      throw Invalid.field(name, name + " must be true or false");
+      throw FieldErrors.field(name, name + " must be true or false");
     }
     return n.booleanValue();
   }
 
   /** An id: a positive integer, given as a JSON number or a numeric string. */
-  static Long id(JsonNode object, String name) {
+  public static Long id(JsonNode object, String name) {
     JsonNode n = get(object, name);
     if (n == null) {
       return null;
@@ -61,27 +61,27 @@ final class Fields {
     } else if (n.isString() && n.stringValue().strip().matches("\\d{1,18}")) {
       value = Long.parseLong(n.stringValue().strip());
     } else {
-      throw Invalid.field(name, name + " must be an id (a positive integer)");
+      throw FieldErrors.field(name, name + " must be an id (a positive integer)");
     }
     if (value < 1) {
-      throw Invalid.field(name, name + " must be an id (a positive integer)");
+      throw FieldErrors.field(name, name + " must be an id (a positive integer)");
     }
     return value;
   }
 
-  static List<String> strings(JsonNode object, String name) {
+  public static List<String> strings(JsonNode object, String name) {
     JsonNode n = get(object, name);
     if (n == null) {
       return null;
     }
     if (!n.isArray()) {
-      throw Invalid.field(name, name + " must be an array of strings");
+      throw FieldErrors.field(name, name + " must be an array of strings");
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < n.size(); i++) {
       JsonNode item = n.get(i);
       if (item == null || !item.isString()) {
-        throw Invalid.field(name + "[" + i + "]", name + "[" + i + "] must be a string");
+        throw FieldErrors.field(name + "[" + i + "]", name + "[" + i + "] must be a string");
       }
       out.add(item.stringValue());
     }
@@ -89,7 +89,7 @@ final class Fields {
   }
 
   /** A scalar filter value: string, number or boolean, as the Java value Jackson would bind. */
-  static Object scalar(JsonNode object, String name) {
+  public static Object scalar(JsonNode object, String name) {
     JsonNode n = get(object, name);
     if (n == null) {
       return null;
@@ -103,12 +103,24 @@ final class Fields {
     if (n.isBoolean()) {
       return n.booleanValue();
     }
-    throw Invalid.field(name, name + " must be a string, number or boolean");
+    throw FieldErrors.field(name, name + " must be a string, number or boolean");
   }
 
-  static void requireObject(JsonNode node, String what) {
+  public static void requireObject(JsonNode node, String what) {
     if (node == null || !node.isObject()) {
-      throw Invalid.field(what, what + " must be a JSON object");
+      throw FieldErrors.field(what, what + " must be a JSON object");
     }
+  }
+
+  /** Cuts to at most {@code max} UTF-16 units without splitting a surrogate pair. */
+  public static String truncate(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = max;
+    if (Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    return s.substring(0, end);
   }
 }

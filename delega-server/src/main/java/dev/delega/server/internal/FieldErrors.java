@@ -1,22 +1,21 @@
-package dev.delega.server.automation;
+package dev.delega.server.internal;
 
-import dev.delega.server.internal.DelegaException;
 
 /**
- * Builds the 422 a bad automation field turns into. Messages start with the field's path
+ * Builds the 422 a bad field of an automation, ingress source or recurrence turns into. Messages start with the field's path
  * ({@code actions[2].priority must …}) and the body carries the path as {@code field}.
  */
-final class Invalid {
-  private Invalid() {}
+public final class FieldErrors {
+  private FieldErrors() {}
 
-  static DelegaException.ValidationFailed field(String field, String message) {
+  public static DelegaException.ValidationFailed field(String field, String message) {
     DelegaException.ValidationFailed e = new DelegaException.ValidationFailed(message);
     e.with("field", field);
     return e;
   }
 
   /** Re-issues a nested field's error under its parent: {@code priority …} becomes {@code actions[2].priority …}. */
-  static DelegaException.ValidationFailed nested(
+  public static DelegaException.ValidationFailed nested(
       String parent, DelegaException.ValidationFailed inner) {
     String field = String.valueOf(inner.extra().get("field"));
     String path = parent + "." + field;
