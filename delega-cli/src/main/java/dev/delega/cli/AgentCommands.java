@@ -109,15 +109,7 @@ final class AgentCommands extends GroupCommand {
       try (Api api = api()) {
         if (dryRun) {
           JsonNode agent = api.get("/agents/" + id);
-          if (json) {
-            ObjectNode out = Json.mapper().createObjectNode();
-            out.put("dry_run", true);
-            out.set("would_rotate", agent);
-            printer().json(out);
-          } else {
-            printer().line("Would replace the key of agent #" + id + " (" + agent.path("name").asString() + ").");
-          }
-          return 0;
+          return dryRun("would_rotate", agent, "Would replace the key of agent #" + id + " (" + agent.path("name").asString() + ").");
         }
         confirm(yes, "Replace the key of agent #" + id + "? The old key stops working at once.");
         JsonNode agent = api.post("/agents/" + id + "/rotate-key", null, dev.delega.client.RequestOptions.none());
@@ -154,15 +146,7 @@ final class AgentCommands extends GroupCommand {
       try (Api api = api()) {
         if (dryRun) {
           JsonNode agent = api.get("/agents/" + id);
-          if (json) {
-            ObjectNode out = Json.mapper().createObjectNode();
-            out.put("dry_run", true);
-            out.set("would_delete", agent);
-            printer().json(out);
-          } else {
-            printer().line("Would delete agent #" + id + " (" + agent.path("name").asString() + ").");
-          }
-          return 0;
+          return dryRun("would_delete", agent, "Would delete agent #" + id + " (" + agent.path("name").asString() + ").");
         }
         confirm(yes, "Delete agent #" + id + "?");
         api.delete("/agents/" + id);

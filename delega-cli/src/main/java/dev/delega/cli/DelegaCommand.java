@@ -79,6 +79,22 @@ abstract class DelegaCommand implements Callable<Integer> {
     return new Printer(session().out(), session().colour());
   }
 
+  /**
+   * Answers a {@code --dry-run} of a destructive command: {@code {"dry_run": true, <key>: resource}}
+   * with {@code --json}, else {@code line}. Returns the exit code 0.
+   */
+  int dryRun(String key, JsonNode resource, String line) {
+    if (json) {
+      tools.jackson.databind.node.ObjectNode out = Json.mapper().createObjectNode();
+      out.put("dry_run", true);
+      out.set(key, resource);
+      printer().json(out);
+    } else {
+      printer().line(line);
+    }
+    return 0;
+  }
+
   Target target() {
     return Target.resolve(session(), root().apiUrl());
   }

@@ -280,15 +280,7 @@ final class TaskCommands extends GroupCommand {
       try (Api api = api()) {
         if (dryRun) {
           JsonNode task = api.get("/tasks/" + id);
-          if (json) {
-            ObjectNode out = Json.mapper().createObjectNode();
-            out.put("dry_run", true);
-            out.set("would_delete", task);
-            printer().json(out);
-          } else {
-            printer().line("Would delete task #" + id + ": " + task.path("content").asString() + (cascade ? " (and its children)" : ""));
-          }
-          return 0;
+          return dryRun("would_delete", task, "Would delete task #" + id + ": " + task.path("content").asString() + (cascade ? " (and its children)" : ""));
         }
         confirm(yes, "Delete task #" + id + "?");
         api.delete(cascade ? "/tasks/" + id + "?cascade=true" : "/tasks/" + id);

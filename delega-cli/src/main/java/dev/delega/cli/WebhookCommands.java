@@ -123,15 +123,7 @@ final class WebhookCommands extends GroupCommand {
       try (Api api = api()) {
         if (dryRun) {
           JsonNode hook = api.get("/webhooks/" + id);
-          if (json) {
-            ObjectNode out = Json.mapper().createObjectNode();
-            out.put("dry_run", true);
-            out.set("would_delete", Printer.redact(hook));
-            printer().json(out);
-          } else {
-            printer().line("Would delete webhook #" + id + " (" + hook.path("url").asString() + ").");
-          }
-          return 0;
+          return dryRun("would_delete", Printer.redact(hook), "Would delete webhook #" + id + " (" + hook.path("url").asString() + ").");
         }
         confirm(yes, "Delete webhook #" + id + "?");
         api.delete("/webhooks/" + id);
