@@ -225,6 +225,9 @@ public final class EventSubscription implements AutoCloseable {
 
   private void dispatch(String id, StringBuilder data) {
     if (data.isEmpty()) {
+      // An id without data moves the resume point (the SSE rule for the last event ID buffer):
+      // the server sends one for events this caller may not see, so a reconnect skips them.
+      advance(id);
       return;
     }
     Event event;
@@ -249,6 +252,20 @@ public final class EventSubscription implements AutoCloseable {
       onEvent.accept(event);
     } catch (RuntimeException e) {
       report(new DelegaException("event handler failed: " + e, e));
+    }
+  }
+
+  private void advance(String id) {
+    if (id == null) {
+      return;
+    }
+    try {
+      long eventId = Long.parseLong(id.strip());
+      if (eventId > lastEventId) {
+        lastEventId = eventId;
+      }
+    } catch (NumberFormatException ignored) {
+      // not one of ours: nothing to resume from
     }
   }
 

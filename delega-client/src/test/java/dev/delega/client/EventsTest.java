@@ -90,6 +90,31 @@ class EventsTest {
   }
 
   @Test
+  void anIdWithoutDataMovesTheResumePoint() throws Exception {
+    // The server sends "id: N" on keep-alives after events this caller may not see.
+    server.reply(
+        stream("id: 41\ndata: {\"id\":41,\"type\":\"task.created\",\"task_id\":5}\n\n"
+            + ": keepalive\nid: 57\n\n", false),
+        stream(": keepalive\nid: 57\n\n", true));
+    BlockingQueue<Event> received = new LinkedBlockingQueue<>();
+    try (DelegaClient client =
+        DelegaClient.builder().baseUrl(server.url()).apiKey("dlg_key").sleeper(d -> {}).build()) {
+      EventSubscription subscription = client.events().subscribe(40, received::add, e -> {});
+      assertThat(received.poll(5, TimeUnit.SECONDS)).extracting(Event::id).isEqualTo(41L);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (server.requests().size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(server.requests().get(1).header("Last-Event-ID"))
+          .as("the reconnect resumes after the id-only block, not after the last event with data")
+          .contains("57");
+      assertThat(subscription.lastEventId()).isEqualTo(57);
+      assertThat(received).isEmpty();
+      subscription.close();
+    }
+  }
+
+  @Test
   void anAuthenticationFailureEndsTheSubscription() throws Exception {
     server.reply(401, "{\"error\":\"bad key\",\"code\":\"unauthorized\",\"status\":401}");
     BlockingQueue<DelegaException> errors = new LinkedBlockingQueue<>();
