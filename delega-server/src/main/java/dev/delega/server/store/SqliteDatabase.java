@@ -31,7 +31,9 @@ import org.sqlite.SQLiteDataSource;
  * queue in batches, runs each unit of work inside its own SAVEPOINT of one {@code BEGIN IMMEDIATE}
  * transaction, and commits the batch once (group commit: one fsync for many writes). A unit that
  * fails rolls back to its savepoint alone; the others still commit. Callers are answered only after
- * COMMIT returned, so an acknowledged write is on disk (WAL, {@code synchronous=FULL}).
+ * COMMIT returned, so an acknowledged write is on disk (WAL, {@code synchronous=FULL}). The writer
+ * thread does nothing but SQL: a unit's after-commit actions run on the caller's thread once its
+ * write is answered (as on PostgreSQL), so a slow listener never holds up the next batch.
  */
 public final class SqliteDatabase implements Database {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
@@ -117,7 +119,15 @@ public final class SqliteDatabase implements Database {
       if (!queue.offer(job, 30, TimeUnit.SECONDS)) {
         throw new DelegaException.Unavailable("the write queue is full; retry shortly");
       }
-      return job.future.get();
+      Done<T> done = job.future.get();
+      for (Runnable hook : done.afterCommit()) {
+        try {
+          hook.run();
+        } catch (RuntimeException e) {
+          LOG.warn("after-commit action failed", e);
+        }
+      }
+      return done.result();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DelegaException.Unavailable("interrupted while waiting for the database");
@@ -176,7 +186,7 @@ public final class SqliteDatabase implements Database {
   private void commitBatch(List<Job<?>> batch) {
     Object[] results = new Object[batch.size()];
     Throwable[] errors = new Throwable[batch.size()];
-    List<Runnable> hooks = new ArrayList<>();
+    List<List<Runnable>> hooks = new ArrayList<>(batch.size());
     try {
       writer.execute("BEGIN IMMEDIATE");
     } catch (RuntimeException e) {
@@ -192,9 +202,10 @@ public final class SqliteDatabase implements Database {
         writer.execute("SAVEPOINT unit");
         results[i] = batch.get(i).work.apply(tx);
         writer.execute("RELEASE unit");
-        hooks.addAll(tx.afterCommitActions());
+        hooks.add(tx.afterCommitActions());
       } catch (Throwable t) {
         errors[i] = t;
+        hooks.add(List.of());
         try {
           writer.execute("ROLLBACK TO unit");
           writer.execute("RELEASE unit");
@@ -219,24 +230,17 @@ public final class SqliteDatabase implements Database {
       }
       return;
     }
-    for (Runnable hook : hooks) {
-      try {
-        hook.run();
-      } catch (RuntimeException e) {
-        LOG.warn("after-commit action failed", e);
-      }
-    }
     for (int i = 0; i < batch.size(); i++) {
-      complete(batch.get(i), results[i], errors[i]);
+      complete(batch.get(i), results[i], errors[i], hooks.get(i));
     }
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> void complete(Job<T> job, Object result, Throwable error) {
+  private static <T> void complete(Job<T> job, Object result, Throwable error, List<Runnable> afterCommit) {
     if (error != null) {
       job.future.completeExceptionally(error);
     } else {
-      job.future.complete((T) result);
+      job.future.complete(new Done<>((T) result, afterCommit));
     }
   }
 
@@ -292,5 +296,8 @@ public final class SqliteDatabase implements Database {
     readers.close();
   }
 
-  private record Job<T>(Work<Tx, T> work, CompletableFuture<T> future) {}
+  private record Job<T>(Work<Tx, T> work, CompletableFuture<Done<T>> future) {}
+
+  /** A committed unit's answer and the actions its caller runs now that it is on disk. */
+  private record Done<T>(T result, List<Runnable> afterCommit) {}
 }
