@@ -5,6 +5,7 @@ import dev.delega.api.Json;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.internal.Fields;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Sql;
 import dev.delega.server.store.Dialect;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -433,10 +434,14 @@ public final class Agents {
     if (ids.isEmpty()) {
       return out;
     }
-    h.createQuery("SELECT id, name, display_name FROM agents WHERE id IN (<ids>)")
-        .bindList("ids", new ArrayList<>(ids))
-        .map((rs, ctx) -> new dev.delega.api.AgentRef(rs.getLong("id"), rs.getString("name"), rs.getString("display_name")))
-        .forEach(r -> out.put(r.id(), r));
+    for (dev.delega.api.AgentRef r :
+        Sql.list(
+            h,
+            "SELECT id, name, display_name FROM agents WHERE id IN (" + Sql.markers(ids.size()) + ")",
+            rs -> new dev.delega.api.AgentRef(rs.getLong(1), rs.getString(2), rs.getString(3)),
+            Sql.args(ids))) {
+      out.put(r.id(), r);
+    }
     return out;
   }
 

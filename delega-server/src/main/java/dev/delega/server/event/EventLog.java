@@ -2,7 +2,9 @@ package dev.delega.server.event;
 
 import dev.delega.api.Event;
 import dev.delega.api.Json;
+import dev.delega.server.store.Sql;
 import dev.delega.server.store.Tx;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -56,19 +58,30 @@ public final class EventLog {
   public long append(
       Tx tx, String type, Long taskId, Long actorAgentId, Map<String, Object> changes, Object task) {
     tx.dialect().lockEventLog(tx.handle());
+    String changesJson = changes == null || changes.isEmpty() ? null : Json.mapper().writeValueAsString(changes);
+    String taskJson = task == null ? null : Json.mapper().writeValueAsString(task);
+    long createdAt = clock.millis();
     long id =
-        tx.handle()
-            .createQuery(
-                "INSERT INTO events (type, task_id, actor_agent_id, created_at, changes, task)"
-                    + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
-            .bind(0, type)
-            .bind(1, taskId)
-            .bind(2, actorAgentId)
-            .bind(3, clock.millis())
-            .bind(4, changes == null || changes.isEmpty() ? null : Json.mapper().writeValueAsString(changes))
-            .bind(5, task == null ? null : Json.mapper().writeValueAsString(task))
-            .mapTo(Long.class)
-            .one();
+        Sql.returningLong(
+            tx.handle(),
+            "INSERT INTO events (type, task_id, actor_agent_id, created_at, changes, task)"
+                + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            ps -> {
+              ps.setString(1, type);
+              if (taskId == null) {
+                ps.setNull(2, Types.BIGINT);
+              } else {
+                ps.setLong(2, taskId);
+              }
+              if (actorAgentId == null) {
+                ps.setNull(3, Types.BIGINT);
+              } else {
+                ps.setLong(3, actorAgentId);
+              }
+              ps.setLong(4, createdAt);
+              ps.setString(5, changesJson);
+              ps.setString(6, taskJson);
+            });
     tx.afterCommit(
         () -> {
           for (Consumer<Long> l : listeners) {

@@ -40,7 +40,7 @@ final class StatementCache implements StatementBuilderFactory {
     }
   }
 
-  private static final class Builder implements StatementBuilder {
+  static final class Builder implements StatementBuilder {
     private final Connection physical;
     private final Set<Statement> lent = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<String, PreparedStatement> cache =

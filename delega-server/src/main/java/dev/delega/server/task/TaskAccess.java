@@ -1,6 +1,7 @@
 package dev.delega.server.task;
 
 import dev.delega.server.agent.Caller;
+import dev.delega.server.store.Sql;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -44,15 +45,15 @@ public final class TaskAccess {
     if (t.rootTaskId() == null) {
       return false;
     }
-    return h.createQuery(
-                "SELECT COUNT(*) FROM tasks r WHERE r.root_task_id = :root AND"
-                    + " (r.created_by_agent_id = :me OR r.assigned_to_agent_id = :me"
-                    + " OR r.claimed_by_agent_id = :me)")
-            .bind("root", t.rootTaskId())
-            .bind("me", caller.agentId())
-            .mapTo(Long.class)
-            .one()
-        > 0;
+    long me = caller.agentId();
+    return Sql.first(
+            h,
+            "SELECT 1 FROM tasks r WHERE r.root_task_id = ? AND"
+                + " (r.created_by_agent_id = ? OR r.assigned_to_agent_id = ? OR r.claimed_by_agent_id = ?)"
+                + " LIMIT 1",
+            rs -> Boolean.TRUE,
+            t.rootTaskId(), me, me, me)
+        .isPresent();
   }
 
   private static boolean involved(Caller caller, TaskRow t) {

@@ -7,6 +7,7 @@ import dev.delega.api.ProjectRef;
 import dev.delega.api.Subtask;
 import dev.delega.api.Task;
 import dev.delega.server.agent.Agents;
+import dev.delega.server.store.Sql;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -137,41 +138,48 @@ public final class TaskView {
     if (ids.isEmpty()) {
       return out;
     }
-    h.createQuery("SELECT id, name FROM projects WHERE id IN (<ids>)")
-        .bindList("ids", new ArrayList<>(ids))
-        .map((rs, ctx) -> new ProjectRef(rs.getLong("id"), rs.getString("name")))
-        .forEach(p -> out.put(p.id(), p));
+    for (ProjectRef p : Sql.list(h, "SELECT id, name FROM projects WHERE id IN (" + Sql.markers(ids.size()) + ")",
+        rs -> new ProjectRef(rs.getLong(1), rs.getString(2)), Sql.args(ids))) {
+      out.put(p.id(), p);
+    }
     return out;
   }
 
   private static Map<Long, List<Subtask>> subtasks(Handle h, List<Long> taskIds) {
     Map<Long, List<Subtask>> out = new HashMap<>();
-    h.createQuery(
+    List<Subtask> rows =
+        Sql.list(
+            h,
             "SELECT id, task_id, content, completed, sort_order, created_at FROM subtasks"
-                + " WHERE task_id IN (<ids>) ORDER BY task_id, sort_order, id")
-        .bindList("ids", taskIds)
-        .map(
-            (rs, ctx) ->
+                + " WHERE task_id IN (" + Sql.markers(taskIds.size()) + ") ORDER BY task_id, sort_order, id",
+            rs ->
                 new Subtask(
-                    rs.getLong("id"),
-                    rs.getLong("task_id"),
-                    rs.getString("content"),
-                    rs.getBoolean("completed"),
-                    rs.getInt("sort_order"),
-                    Instant.ofEpochMilli(rs.getLong("created_at"))))
-        .forEach(s -> out.computeIfAbsent(s.taskId(), k -> new ArrayList<>()).add(s));
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    rs.getString(3),
+                    rs.getBoolean(4),
+                    rs.getInt(5),
+                    Instant.ofEpochMilli(rs.getLong(6))),
+            Sql.args(taskIds));
+    for (Subtask s : rows) {
+      out.computeIfAbsent(s.taskId(), k -> new ArrayList<>()).add(s);
+    }
     return out;
   }
 
   private static Map<Long, List<Long>> blockers(Handle h, List<Long> taskIds) {
     Map<Long, List<Long>> out = new HashMap<>();
-    h.createQuery(
+    List<long[]> rows =
+        Sql.list(
+            h,
             "SELECT d.task_id, d.blocker_task_id FROM task_dependencies d"
-                + " WHERE d.task_id IN (<ids>) AND " + Tasks.BLOCKER_OPEN
-                + " ORDER BY d.task_id, d.blocker_task_id")
-        .bindList("ids", taskIds)
-        .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
-        .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+                + " WHERE d.task_id IN (" + Sql.markers(taskIds.size()) + ") AND " + Tasks.BLOCKER_OPEN
+                + " ORDER BY d.task_id, d.blocker_task_id",
+            rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+            Sql.args(taskIds));
+    for (long[] e : rows) {
+      out.computeIfAbsent(e[0], k -> new ArrayList<>()).add(e[1]);
+    }
     return out;
   }
 }

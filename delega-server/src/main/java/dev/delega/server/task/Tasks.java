@@ -13,6 +13,7 @@ import dev.delega.server.event.EventLog;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.internal.Fields;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Sql;
 import dev.delega.server.store.Tx;
 import java.time.Clock;
 import java.time.Instant;
@@ -97,11 +98,10 @@ public final class Tasks {
   // ---------------------------------------------------------------- loading and access
 
   /** Loads a row without any access check. */
+  private static final String LOAD = "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.id = ?";
+
   public static Optional<TaskRow> load(Handle h, long id) {
-    return h.createQuery("SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.id = ?")
-        .bind(0, id)
-        .map((rs, ctx) -> TaskRow.map(rs))
-        .findOne();
+    return Sql.first(h, LOAD, TaskRow::map, id);
   }
 
   /** The task if the caller may see it, else 404 (existence is never revealed). */
@@ -209,46 +209,51 @@ public final class Tasks {
             ? caller.agentId()
             : parent.accountable() != null ? parent.accountable() : parent.createdBy();
     String status = in.status() == null ? "open" : in.status();
+    Long delegatedBy = parent == null ? null : caller.agentId();
+    Long parentId = parent == null ? null : parent.id();
+    Long rootId = parent == null ? null : (parent.rootTaskId() != null ? parent.rootTaskId() : parent.id());
+    int depth = parent == null ? 0 : parent.delegationDepth() + 1;
+    String labels = Json.mapper().writeValueAsString(in.labels());
     long id =
-        h.createQuery(
-                "INSERT INTO tasks (content, description, project_id, due_date, due_time, priority,"
-                    + " labels, status, created_at, updated_at, created_by_agent_id,"
-                    + " assigned_to_agent_id, accountable_agent_id, delegated_by_agent_id,"
-                    + " parent_task_id, root_task_id, delegation_depth, context, context_version,"
-                    + " recurring_type, recurring_interval, recurring_string, is_recurring,"
-                    + " reminder_time, evidence_policy)"
-                    + " VALUES (:content, :description, :project, :due_date, :due_time, :priority,"
-                    + " :labels, :status, :now, :now, :creator, :assignee, :accountable, :delegated_by,"
-                    + " :parent, :root, :depth, :context, :context_version, :rtype, :rinterval,"
-                    + " :rstring, :recurring, :reminder, :policy) RETURNING id")
-            .bind("content", in.content())
-            .bind("description", in.description())
-            .bind("project", projectId)
-            .bind("due_date", in.dueDate())
-            .bind("due_time", in.dueTime())
-            .bind("priority", in.priority())
-            .bind("labels", Json.mapper().writeValueAsString(in.labels()))
-            .bind("status", status)
-            .bind("now", now)
-            .bind("creator", caller.agentId())
-            .bind("assignee", in.assignedTo())
-            .bind("accountable", accountable)
-            .bind("delegated_by", parent == null ? null : caller.agentId())
-            .bind("parent", parent == null ? null : parent.id())
-            .bind("root", parent == null ? null : (parent.rootTaskId() != null ? parent.rootTaskId() : parent.id()))
-            .bind("depth", parent == null ? 0 : parent.delegationDepth() + 1)
-            .bind("context", in.context())
-            .bind("context_version", in.context() == null ? 0 : 1)
-            .bind("rtype", in.recurringType())
-            .bind("rinterval", in.recurringInterval())
-            .bind("rstring", in.recurringString())
-            .bind("recurring", in.isRecurring())
-            .bind("reminder", in.reminderTime())
-            .bind("policy", in.evidencePolicy())
-            .mapTo(Long.class)
-            .one();
+        Sql.returningLong(
+            h,
+            "INSERT INTO tasks (content, description, project_id, due_date, due_time, priority,"
+                + " labels, status, created_at, updated_at, created_by_agent_id,"
+                + " assigned_to_agent_id, accountable_agent_id, delegated_by_agent_id,"
+                + " parent_task_id, root_task_id, delegation_depth, context, context_version,"
+                + " recurring_type, recurring_interval, recurring_string, is_recurring,"
+                + " reminder_time, evidence_policy)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " RETURNING id",
+            ps -> {
+              Sql.setString(ps, 1, in.content());
+              Sql.setString(ps, 2, in.description());
+              Sql.setLong(ps, 3, projectId);
+              Sql.setString(ps, 4, in.dueDate());
+              Sql.setString(ps, 5, in.dueTime());
+              ps.setInt(6, in.priority());
+              Sql.setString(ps, 7, labels);
+              Sql.setString(ps, 8, status);
+              ps.setLong(9, now);
+              ps.setLong(10, now);
+              Sql.setLong(ps, 11, caller.agentId());
+              Sql.setLong(ps, 12, in.assignedTo());
+              Sql.setLong(ps, 13, accountable);
+              Sql.setLong(ps, 14, delegatedBy);
+              Sql.setLong(ps, 15, parentId);
+              Sql.setLong(ps, 16, rootId);
+              ps.setInt(17, depth);
+              Sql.setString(ps, 18, in.context());
+              ps.setInt(19, in.context() == null ? 0 : 1);
+              Sql.setString(ps, 20, in.recurringType());
+              Sql.setInt(ps, 21, in.recurringInterval());
+              Sql.setString(ps, 22, in.recurringString());
+              ps.setBoolean(23, in.isRecurring());
+              Sql.setLong(ps, 24, in.reminderTime());
+              Sql.setString(ps, 25, in.evidencePolicy());
+            });
     if (parent == null) {
-      h.createUpdate("UPDATE tasks SET root_task_id = id WHERE id = ?").bind(0, id).execute();
+      Sql.update(h, "UPDATE tasks SET root_task_id = id WHERE id = ?", id);
     }
     TaskContext.recordReplace(tx, caller, id, null, in.context(), 1, now);
     writeLabels(h, id, in.labels());
@@ -275,12 +280,9 @@ public final class Tasks {
   }
 
   static void writeLabels(Handle h, long taskId, List<String> labels) {
-    h.createUpdate("DELETE FROM task_labels WHERE task_id = ?").bind(0, taskId).execute();
+    Sql.update(h, "DELETE FROM task_labels WHERE task_id = ?", taskId);
     for (String label : labels) {
-      h.createUpdate("INSERT INTO task_labels (task_id, label) VALUES (?, ?)")
-          .bind(0, taskId)
-          .bind(1, label)
-          .execute();
+      Sql.update(h, "INSERT INTO task_labels (task_id, label) VALUES (?, ?)", taskId, label);
     }
   }
 
@@ -380,16 +382,16 @@ public final class Tasks {
   static final String LIST_ORDER =
       "t.completed, t.priority DESC, COALESCE(t.due_date, '9999-12-31'), t.created_at DESC, t.id DESC";
 
-  /** Loads rows by id, in the order of {@code ids}. */
-  static List<TaskRow> loadAll(Handle h, List<Long> ids) {
+  /** The rows of {@code ids} that exist, in the order given. */
+  public static List<TaskRow> loadAll(Handle h, List<Long> ids) {
     if (ids.isEmpty()) {
       return List.of();
     }
     Map<Long, TaskRow> byId = new HashMap<>();
-    h.createQuery("SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.id IN (<ids>)")
-        .bindList("ids", ids)
-        .map((rs, ctx) -> TaskRow.map(rs))
-        .forEach(r -> byId.put(r.id(), r));
+    for (TaskRow r : Sql.list(h, "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.id IN ("
+        + Sql.markers(ids.size()) + ")", TaskRow::map, Sql.args(ids))) {
+      byId.put(r.id(), r);
+    }
     List<TaskRow> out = new ArrayList<>(ids.size());
     for (Long id : ids) {
       TaskRow r = byId.get(id);
