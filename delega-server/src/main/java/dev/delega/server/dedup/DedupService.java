@@ -110,10 +110,21 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
       for (long[] c : changed) {
         ids.add(c[1]);
       }
+      List<Long> pending = new ArrayList<>(ids);
       db.read(
           h -> {
-            for (long id : ids) {
-              Tasks.load(h, id).ifPresentOrElse(this::saved, () -> removed(id));
+            for (int at = 0; at < pending.size(); at += 500) {
+              List<Long> chunk = pending.subList(at, Math.min(pending.size(), at + 500));
+              Set<Long> found = new HashSet<>();
+              for (TaskRow row : Tasks.loadAll(h, chunk)) {
+                found.add(row.id());
+                saved(row);
+              }
+              for (long id : chunk) {
+                if (!found.contains(id)) {
+                  removed(id);
+                }
+              }
             }
             return null;
           });

@@ -70,6 +70,7 @@ public final class SimilarityIndex implements AutoCloseable {
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<Long, TextProfile> tasks = new HashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong analysed = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Postings> postings = new HashMap<>();
 
   /** A key's posting list; the key string is shared with every profile that has it. */
@@ -124,6 +125,17 @@ public final class SimilarityIndex implements AutoCloseable {
 
   /** Indexes the text of a task, replacing any text it had. */
   public void put(long taskId, String text) {
+    long source = fingerprint(text);
+    lock.readLock().lock();
+    try {
+      TextProfile held = tasks.get(taskId);
+      if (held != null && held.source() == source) {
+        return; // saved without a change to its text: a claim, a status, a comment
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    analysed.incrementAndGet();
     TextProfile profile = profile(text);
     lock.writeLock().lock();
     try {
@@ -131,10 +143,23 @@ public final class SimilarityIndex implements AutoCloseable {
       if (old != null) {
         unindex(taskId, old);
       }
-      tasks.put(taskId, index(taskId, profile));
+      tasks.put(taskId, index(taskId, profile, source));
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** FNV-1a over the text's chars: 64 bits, so two different texts practically never collide. */
+  static long fingerprint(String text) {
+    if (text == null) {
+      return 1;
+    }
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < text.length(); i++) {
+      h ^= text.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h == 0 ? 1 : h;
   }
 
   /** Forgets a task; nothing happens if it is not indexed. */
@@ -148,6 +173,11 @@ public final class SimilarityIndex implements AutoCloseable {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** How many task texts {@link #put} analysed (and, in hybrid mode, embedded) so far. */
+  long analysed() {
+    return analysed.get();
   }
 
   /** The number of indexed tasks. */
@@ -269,7 +299,7 @@ public final class SimilarityIndex implements AutoCloseable {
   }
 
   /** Adds the profile's keys; returns the profile with its terms shared with the posting keys. */
-  private TextProfile index(long taskId, TextProfile profile) {
+  private TextProfile index(long taskId, TextProfile profile, long source) {
     String[] terms = profile.terms().clone();
     for (String key : keys(profile)) {
       Postings p = postings.computeIfAbsent(key, k -> new Postings(k, new LongSet()));
@@ -290,7 +320,8 @@ public final class SimilarityIndex implements AutoCloseable {
         profile.entities(),
         shared(profile.sequence(), profile.terms(), terms, profile.sequenceTerms()),
         profile.sequenceTerms(),
-        profile.vector());
+        profile.vector(),
+        source);
   }
 
   private static String[] shared(String[] sequence, String[] before, String[] after, int[] map) {

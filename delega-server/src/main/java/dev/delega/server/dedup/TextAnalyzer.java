@@ -392,7 +392,8 @@ final class TextAnalyzer {
         entities,
         sequence.toArray(String[]::new),
         sequenceTerms.stream().mapToInt(Integer::intValue).toArray(),
-        vector);
+        vector,
+        0L);
   }
 
   /** The terms a text is indexed under, without computing anything else. */

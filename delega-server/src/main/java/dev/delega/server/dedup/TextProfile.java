@@ -18,6 +18,8 @@ import java.util.List;
  *     for stop words
  * @param sequenceTerms for each sequence position, the index of its term, or -1 for a stop word
  * @param vector the quantized embedding, or null in lexical mode
+ * @param source 64-bit hash of the exact text analysed (0 until indexed), so saving a task whose
+ *     text did not change costs no analysis
  */
 record TextProfile(
     long identity,
@@ -30,7 +32,8 @@ record TextProfile(
     List<Entity> entities,
     String[] sequence,
     int[] sequenceTerms,
-    QuantizedVector vector) {
+    QuantizedVector vector,
+    long source) {
 
   int size() {
     return terms.length;

@@ -132,6 +132,24 @@ class SimilarityIndexTest {
   }
 
   @Test
+  void savingATaskWhoseTextDidNotChangeCostsNoAnalysis() {
+    try (SimilarityIndex index = SimilarityIndex.create(DedupMode.LEXICAL)) {
+      index.put(1, "check disk usage on prod-db-1");
+      index.put(1, "check disk usage on prod-db-1"); // claimed, commented, status changed…
+      assertThat(index.analysed()).isEqualTo(1);
+      index.put(1, "Check disk usage on prod-db-1"); // a case-only edit is still an edit
+      index.put(1, "check disk usage on prod-db-2");
+      assertThat(index.analysed()).isEqualTo(3);
+      assertThat(index.search("check disk usage on prod-db-2", 0.5, 5, id -> true))
+          .extracting(DedupMatch::taskId)
+          .containsExactly(1L);
+      index.remove(1);
+      index.put(1, "check disk usage on prod-db-2");
+      assertThat(index.analysed()).as("a removed task is analysed again").isEqualTo(4);
+    }
+  }
+
+  @Test
   void blankAndOddTextsAreHarmless() {
     try (SimilarityIndex index = SimilarityIndex.create(DedupMode.LEXICAL)) {
       index.put(1, "");
