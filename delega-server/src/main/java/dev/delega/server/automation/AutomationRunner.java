@@ -93,6 +93,20 @@ final class AutomationRunner implements AutoCloseable {
       long id, String type, Long taskId, Long actorId, String actorName, String task, int depth) {}
 
   void process(long eventId) {
+    // Most events have no automation listening: find that out with one small query before
+    // reading the event's task snapshot.
+    boolean listened =
+        db.read(
+            h -> h.createQuery(
+                    "SELECT 1 FROM events e WHERE e.id = ? AND EXISTS (SELECT 1 FROM automations a"
+                        + " WHERE a.event = e.type AND a.active = TRUE)")
+                .bind(0, eventId)
+                .mapTo(Integer.class)
+                .findOne()
+                .isPresent());
+    if (!listened) {
+      return;
+    }
     Optional<EventRow> found =
         db.read(
             h -> h.createQuery(
