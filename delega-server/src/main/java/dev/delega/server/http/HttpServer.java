@@ -59,6 +59,8 @@ public final class HttpServer implements AutoCloseable {
               config.http.maxRequestSize = parts.config().maxBodyBytes();
               config.jetty.host = parts.config().host();
               config.jetty.port = parts.config().port();
+              config.jetty.modifyServer(server -> server.setErrorHandler(JettyErrors.server()));
+              config.jetty.modifyServletContextHandler(h -> h.setErrorHandler(JettyErrors.servlet()));
               config.routes.before(gate::handle);
               config.routes.exception(DelegaException.class, Errors::delega);
               config.routes.exception(HttpResponseException.class, Errors::framework);

@@ -192,7 +192,8 @@ public final class TaskRoutes {
     if (Boolean.TRUE.equals(body.bool("dedup_check"))) {
       check = true;
     }
-    if (check && !Boolean.TRUE.equals(body.bool("force"))) {
+    boolean force = Boolean.TRUE.equals(body.bool("force")); // read (and type-checked) even when unused
+    if (check && !force) {
       duplicates.refuseDuplicates(caller, body);
     }
     Task task = tasks.create(caller, body);

@@ -1,6 +1,10 @@
 package dev.delega.server.internal;
 
 import dev.delega.api.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -33,6 +37,10 @@ public final class Fields {
     if (body == null || isBlank(body)) {
       return new Fields(Json.mapper().createObjectNode());
     }
+    if (!isUtf8(body)) {
+      throw new DelegaException.InvalidJson(
+          "request body is not valid UTF-8 (overlong forms and encoded surrogates are refused too)");
+    }
     JsonNode tree;
     try {
       tree = Json.mapper().readTree(body);
@@ -46,21 +54,25 @@ public final class Fields {
     if (!tree.isObject()) {
       throw new DelegaException.InvalidJson("request body must be a JSON object");
     }
-    if (containsNul(tree)) {
+    if (containsUnstorable(tree)) {
       throw new DelegaException.ValidationFailed(
-          "request body must not contain NUL (\\u0000) characters in any string or key");
+          "request body must not contain NUL (\\u0000) characters or unpaired surrogates (\\uD800-\\uDFFF)"
+              + " in any string or key");
     }
     return new Fields((ObjectNode) tree);
   }
 
-  /** True when a string or a key anywhere in the tree holds U+0000, which PostgreSQL cannot store. */
-  private static boolean containsNul(JsonNode node) {
+  /**
+   * True when a string or a key anywhere in the tree holds U+0000, which PostgreSQL cannot store, or
+   * an unpaired surrogate, which no UTF-8 store can hold (it would come back as {@code ?}).
+   */
+  private static boolean containsUnstorable(JsonNode node) {
     if (node.isString()) {
-      return node.asString().indexOf(0) >= 0;
+      return unstorable(node.asString());
     }
     if (node.isObject()) {
       for (Map.Entry<String, JsonNode> e : node.properties()) {
-        if (e.getKey().indexOf(0) >= 0 || containsNul(e.getValue())) {
+        if (unstorable(e.getKey()) || containsUnstorable(e.getValue())) {
           return true;
         }
       }
@@ -68,9 +80,38 @@ public final class Fields {
     }
     if (node.isArray()) {
       for (JsonNode item : node) {
-        if (containsNul(item)) {
+        if (containsUnstorable(item)) {
           return true;
         }
+      }
+    }
+    return false;
+  }
+
+  /** True when {@code body} is well-formed UTF-8; Jackson alone lets overlong forms such as C0 AE ('.') through. */
+  private static boolean isUtf8(byte[] body) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** True for U+0000 or a surrogate that is not half of a pair. */
+  static boolean unstorable(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == 0) {
+        return true;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
       }
     }
     return false;
@@ -367,17 +408,26 @@ public final class Fields {
     return parseInstant(name, s);
   }
 
+  /** The earliest and latest instants accepted: years 0001 to 9999, what ISO-8601 and epoch millis both hold. */
+  static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+  static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
+
   /** Parses an ISO-8601 instant (offset optional, UTC when absent), naming the field on failure. */
   public static Instant parseInstant(String name, String s) {
+    Instant at;
     try {
-      return OffsetDateTime.parse(s).toInstant();
+      at = OffsetDateTime.parse(s).toInstant();
     } catch (DateTimeException e) {
       try {
-        return java.time.LocalDateTime.parse(s).toInstant(java.time.ZoneOffset.UTC);
+        at = java.time.LocalDateTime.parse(s).toInstant(java.time.ZoneOffset.UTC);
       } catch (DateTimeException e2) {
         throw invalid(name, "an ISO-8601 timestamp like 2026-03-31T09:00:00Z");
       }
     }
+    if (at.isBefore(MIN_INSTANT) || at.isAfter(MAX_INSTANT)) {
+      throw invalid(name, "an ISO-8601 timestamp between the years 0001 and 9999");
+    }
+    return at;
   }
 
   /** Refuses any field not in {@code allowed}: used where a typo would silently do nothing harmful. */

@@ -229,27 +229,39 @@ public record RecurrenceRule(
     }
     String s = nextDueAt.trim();
     try {
+      OffsetDateTime at = OffsetDateTime.parse(s);
       return of(type, interval, anchorDay, anchorMonth, anchorWeekday, zone,
-          OffsetDateTime.parse(s).toInstant());
+          checkYear(at.getYear(), s, at).toInstant());
     } catch (DateTimeParseException notOffset) {
       // try the local forms below
     }
     try {
       LocalDateTime local = LocalDateTime.parse(s);
+      checkYear(local.getYear(), s, local);
       return withDefaults(type, interval, anchorDay, anchorMonth, anchorWeekday, zone,
           local.toLocalDate(), local.toLocalTime());
     } catch (DateTimeParseException notLocal) {
       // try a bare date
     }
     try {
+      LocalDate date = LocalDate.parse(s);
       return withDefaults(type, interval, anchorDay, anchorMonth, anchorWeekday, zone,
-          LocalDate.parse(s), DEFAULT_TIME_OF_DAY);
+          checkYear(date.getYear(), s, date), DEFAULT_TIME_OF_DAY);
     } catch (DateTimeParseException e) {
       throw FieldErrors.field(
           "next_due_at",
           "next_due_at must be an ISO-8601 timestamp such as 2026-03-30T09:00:00Z, got '" + s
               + "'");
     }
+  }
+
+  /** {@code value} when {@code year} is 1 to 9999 (what epoch millis and ISO-8601 output hold); else a 422. */
+  private static <T> T checkYear(int year, String given, T value) {
+    if (year < 1 || year > 9999) {
+      throw FieldErrors.field(
+          "next_due_at", "next_due_at must be between the years 0001 and 9999, got '" + given + "'");
+    }
+    return value;
   }
 
   /**
