@@ -90,6 +90,16 @@ public final class Fields {
 
   /** True when {@code body} is well-formed UTF-8; Jackson alone lets overlong forms such as C0 AE ('.') through. */
   private static boolean isUtf8(byte[] body) {
+    boolean ascii = true;
+    for (byte b : body) {
+      if (b < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return true;
+    }
     try {
       StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
