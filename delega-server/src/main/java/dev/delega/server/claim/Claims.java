@@ -5,6 +5,7 @@ import dev.delega.server.agent.Caller;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.internal.Fields;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Sql;
 import dev.delega.server.store.Tx;
 import dev.delega.server.task.Leases;
 import dev.delega.server.task.TaskChanges;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * The work queue's use cases: claim from the queue or by id, heartbeat, report a state, release.
@@ -104,13 +104,14 @@ final class Claims {
       where += " AND t.id <> :lost" + i;
       binds.put("lost" + i, lost.get(i));
     }
-    Query q =
-        tx.handle()
-            .createQuery(
-                "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE " + where + ClaimQueue.ORDER
-                    + " LIMIT 1" + tx.dialect().forUpdateSkipLocked());
-    binds.forEach(q::bind);
-    return q.map((rs, ctx) -> TaskRow.map(rs)).findOne().orElse(null);
+    List<TaskRow> rows =
+        Sql.listNamed(
+            tx.handle(),
+            "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE " + where + ClaimQueue.ORDER
+                + " LIMIT 1" + tx.dialect().forUpdateSkipLocked(),
+            binds,
+            TaskRow::map);
+    return rows.isEmpty() ? null : rows.get(0);
   }
 
   /** {@code POST /tasks/{id}/claim}: claims that task, or extends the caller's own live lease. */

@@ -4,17 +4,18 @@ import dev.delega.api.Json;
 import dev.delega.server.agent.Caller;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.store.Tx;
+import dev.delega.server.store.Sql;
 import dev.delega.server.task.TaskAccess;
 import dev.delega.server.task.TaskChanges;
 import dev.delega.server.task.TaskRow;
 import dev.delega.server.task.Tasks;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Update;
 
 /** Row-level reads and guarded writes on {@code tasks} shared by the claim use cases and the sweeper. */
 final class LeaseRows {
@@ -22,11 +23,9 @@ final class LeaseRows {
 
   /** Loads a task, locking its row for the rest of the transaction on PostgreSQL. */
   static Optional<TaskRow> lock(Tx tx, long id) {
-    return tx.handle()
-        .createQuery("SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.id = ?" + tx.dialect().forUpdate())
-        .bind(0, id)
-        .map((rs, ctx) -> TaskRow.map(rs))
-        .findOne();
+    return Sql.first(
+        tx.handle(), "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.id = ?" + tx.dialect().forUpdate(),
+        TaskRow::map, id);
   }
 
   /** Locks a task the caller may see; 404 otherwise (existence is never revealed). */
@@ -50,10 +49,10 @@ final class LeaseRows {
       sql.append(", ").append(col).append(" = :c_").append(col);
     }
     sql.append(" WHERE id = :id AND (").append(guard).append(')');
-    Update u = h.createUpdate(sql.toString()).bind("id", id);
-    changes.columns.forEach((col, value) -> u.bind("c_" + col, value));
-    binds.forEach(u::bind);
-    return u.execute();
+    Map<String, Object> all = new HashMap<>(binds);
+    all.put("id", id);
+    changes.columns.forEach((col, value) -> all.put("c_" + col, value));
+    return Sql.updateNamed(h, sql.toString(), all);
   }
 
   /** Blockers of the task that are not completed yet. */

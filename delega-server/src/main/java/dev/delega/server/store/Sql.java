@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -71,6 +73,104 @@ public final class Sql {
         return rs.getLong(1);
       }
     });
+  }
+
+  /** Every row {@code sql} (with {@code :name} parameters) returns, mapped. */
+  public static <T> List<T> listNamed(Handle h, String sql, Map<String, ?> binds, Row<T> row) {
+    Named named = Named.of(sql);
+    return run(h, named.sql, ps -> named.bind(ps, binds), ps -> {
+      try (ResultSet rs = ps.executeQuery()) {
+        List<T> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(row.map(rs));
+        }
+        return out;
+      }
+    });
+  }
+
+  /** Runs an INSERT, UPDATE or DELETE with {@code :name} parameters; returns the rows it changed. */
+  public static int updateNamed(Handle h, String sql, Map<String, ?> binds) {
+    Named named = Named.of(sql);
+    return run(h, named.sql, ps -> named.bind(ps, binds), PreparedStatement::executeUpdate);
+  }
+
+  /**
+   * SQL with {@code :name} parameters turned into positional markers, parsed once per SQL text. A
+   * colon inside a quoted literal or a {@code ::} cast is left alone. Values are bound by their
+   * runtime type; a null is bound untyped, which both SQLite and PostgreSQL (for a column
+   * assignment or comparison) accept.
+   */
+  record Named(String sql, List<String> names) {
+    private static final Map<String, Named> PARSED = new ConcurrentHashMap<>();
+
+    static Named of(String sql) {
+      Named n = PARSED.get(sql);
+      if (n == null) {
+        n = parse(sql);
+        if (PARSED.size() < 10_000) {
+          PARSED.put(sql, n);
+        }
+      }
+      return n;
+    }
+
+    static Named parse(String sql) {
+      StringBuilder out = new StringBuilder(sql.length());
+      List<String> names = new ArrayList<>();
+      boolean quoted = false;
+      for (int i = 0; i < sql.length(); i++) {
+        char c = sql.charAt(i);
+        if (c == '\'') {
+          quoted = !quoted;
+          out.append(c);
+        } else if (!quoted && c == ':' && i + 1 < sql.length() && sql.charAt(i + 1) == ':') {
+          out.append("::");
+          i++;
+        } else if (!quoted && c == ':' && i + 1 < sql.length() && isNameStart(sql.charAt(i + 1))) {
+          int end = i + 1;
+          while (end < sql.length() && isNamePart(sql.charAt(end))) {
+            end++;
+          }
+          names.add(sql.substring(i + 1, end));
+          out.append('?');
+          i = end - 1;
+        } else {
+          out.append(c);
+        }
+      }
+      return new Named(out.toString(), List.copyOf(names));
+    }
+
+    private static boolean isNameStart(char c) {
+      return Character.isLetter(c) || c == '_';
+    }
+
+    private static boolean isNamePart(char c) {
+      return Character.isLetterOrDigit(c) || c == '_';
+    }
+
+    void bind(PreparedStatement ps, Map<String, ?> binds) throws SQLException {
+      for (int i = 0; i < names.size(); i++) {
+        String name = names.get(i);
+        if (!binds.containsKey(name)) {
+          throw new IllegalArgumentException("no value for :" + name + " in " + sql);
+        }
+        bindOne(ps, i + 1, binds.get(name));
+      }
+    }
+  }
+
+  private static void bindOne(PreparedStatement ps, int i, Object value) throws SQLException {
+    switch (value) {
+      case null -> ps.setObject(i, null);
+      case Long l -> ps.setLong(i, l);
+      case Integer n -> ps.setInt(i, n);
+      case String str -> ps.setString(i, str);
+      case Boolean b -> ps.setBoolean(i, b);
+      case Double d -> ps.setDouble(i, d);
+      default -> ps.setObject(i, value);
+    }
   }
 
   /** {@code ?, ?, ?} with one marker per element, for an {@code IN (…)} list. */

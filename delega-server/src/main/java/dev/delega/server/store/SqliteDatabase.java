@@ -188,7 +188,7 @@ public final class SqliteDatabase implements Database {
     Throwable[] errors = new Throwable[batch.size()];
     List<List<Runnable>> hooks = new ArrayList<>(batch.size());
     try {
-      writer.execute("BEGIN IMMEDIATE");
+      control("BEGIN IMMEDIATE");
     } catch (RuntimeException e) {
       for (Job<?> job : batch) {
         job.future.completeExceptionally(new StoreFailure("cannot begin a write: " + e.getMessage(), e));
@@ -199,16 +199,16 @@ public final class SqliteDatabase implements Database {
       Tx tx = new Tx(writer, Dialect.SQLITE);
       current.set(tx);
       try {
-        writer.execute("SAVEPOINT unit");
+        control("SAVEPOINT unit");
         results[i] = batch.get(i).work.apply(tx);
-        writer.execute("RELEASE unit");
+        control("RELEASE unit");
         hooks.add(tx.afterCommitActions());
       } catch (Throwable t) {
         errors[i] = t;
         hooks.add(List.of());
         try {
-          writer.execute("ROLLBACK TO unit");
-          writer.execute("RELEASE unit");
+          control("ROLLBACK TO unit");
+          control("RELEASE unit");
         } catch (RuntimeException rollbackFailure) {
           LOG.error("rollback to savepoint failed", rollbackFailure);
         }
@@ -217,11 +217,11 @@ public final class SqliteDatabase implements Database {
       }
     }
     try {
-      writer.execute("COMMIT");
+      control("COMMIT");
     } catch (RuntimeException e) {
       LOG.error("SQLite commit failed", e);
       try {
-        writer.execute("ROLLBACK");
+        control("ROLLBACK");
       } catch (RuntimeException ignored) {
         // the transaction is already gone
       }
@@ -241,6 +241,18 @@ public final class SqliteDatabase implements Database {
       job.future.completeExceptionally(error);
     } else {
       job.future.complete(new Done<>((T) result, afterCommit));
+    }
+  }
+
+  /**
+   * Runs a transaction-control statement on the writer connection directly: one per unit of work
+   * (SAVEPOINT, RELEASE), so Jdbi's per-statement setup would cost more than SQLite does.
+   */
+  private void control(String sql) {
+    try (java.sql.Statement st = writerConnection.createStatement()) {
+      st.execute(sql);
+    } catch (SQLException e) {
+      throw new StoreFailure(sql + " failed: " + e.getMessage(), e);
     }
   }
 

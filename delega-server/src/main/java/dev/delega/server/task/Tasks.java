@@ -35,7 +35,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.Update;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -136,9 +135,9 @@ public final class Tasks {
       sql.append(", ").append(col).append(" = :").append(col);
     }
     sql.append(" WHERE id = :id");
-    Update u = h.createUpdate(sql.toString()).bind("id", id);
-    changes.columns.forEach(u::bind);
-    u.execute();
+    Map<String, Object> binds = new HashMap<>(changes.columns);
+    binds.put("id", id);
+    Sql.updateNamed(h, sql.toString(), binds);
   }
 
   /** Renders the row after a change and appends the event; returns the rendered task. */
