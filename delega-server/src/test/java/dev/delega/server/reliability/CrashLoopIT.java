@@ -12,6 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,7 +118,7 @@ class CrashLoopIT {
     long startedAt = System.nanoTime();
     int verifiedChecks = 0;
     try (Receiver receiver = new Receiver()) {
-      ServerProcess server = ServerProcess.sqlite(db, dir.resolve("server-0.log"));
+      ServerProcess server = ServerProcess.sqlite(db, dir.resolve("server-0.log"), ServerProcess.QUICK_START);
       try {
         String api = server.api();
         adminKey = post(api, "/agents", null, Map.of("name", "admin")).get("api_key").asString();
@@ -164,7 +168,7 @@ class CrashLoopIT {
           assertThat(refusals).as("refused requests").isEmpty();
 
           long t0 = System.nanoTime();
-          server = ServerProcess.sqlite(db, dir.resolve("server-" + round + ".log"));
+          server = ServerProcess.sqlite(db, dir.resolve("server-" + round + ".log"), ServerProcess.QUICK_START);
           api = server.api();
           assertThat(server.get("/health/ready")).as("/health/ready after restart %d", round).isEqualTo(200);
           long t1 = System.nanoTime();
@@ -217,6 +221,12 @@ class CrashLoopIT {
       } finally {
         server.close();
       }
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).as("SQLite integrity check after %d kills", KILLS).isEqualTo("ok");
     }
   }
 
