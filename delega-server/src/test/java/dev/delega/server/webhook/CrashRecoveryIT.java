@@ -3,8 +3,7 @@ package dev.delega.server.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.delega.api.Json;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.delega.server.testing.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,11 +34,13 @@ class CrashRecoveryIT {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  private final List<Process> children = new ArrayList<>();
+  private final List<ServerProcess> children = new ArrayList<>();
 
   @AfterEach
-  void killChildren() {
-    children.forEach(Process::destroyForcibly);
+  void killChildren() throws InterruptedException {
+    for (ServerProcess child : children) {
+      child.kill();
+    }
   }
 
   @Test
@@ -89,7 +90,7 @@ class CrashRecoveryIT {
         Thread.sleep(20);
       }
       int receivedBeforeKill = receiver.to("/crash").size();
-      children.getLast().destroyForcibly().waitFor();
+      children.getLast().kill();
       running.set(false);
       for (Thread t : producers) {
         t.join();
@@ -157,46 +158,11 @@ class CrashRecoveryIT {
 
   /** Starts a server process on the database in {@code dir}; returns its API base URL. */
   private String start(Path dir) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.delega.server.Main");
-    pb.environment().put("DELEGA_DB_PATH", dir.resolve("delega.db").toString());
-    pb.environment().put("DELEGA_PORT", Integer.toString(port));
-    pb.environment().put("DELEGA_ALLOW_PRIVATE_WEBHOOKS", "true");
-    pb.environment().put("DELEGA_RATE_LIMIT_ENABLED", "false");
-    pb.environment().put("DELEGA_DEDUP_MODE", "lexical");
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(dir.resolve("server-" + children.size() + ".log").toFile());
-    children.add(pb.start());
-    String api = "http://127.0.0.1:" + port + "/api";
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> r =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create(api + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return api;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      }
-      if (!children.getLast().isAlive()) {
-        throw new AssertionError(
-            "server exited: "
-                + Files.readString(dir.resolve("server-" + (children.size() - 1) + ".log")));
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("server did not start");
+    ServerProcess server =
+        ServerProcess.sqlite(
+            dir.resolve("delega.db"), dir.resolve("server-" + children.size() + ".log"), List.of());
+    children.add(server);
+    return server.api();
   }
 
   private static JsonNode post(String url, String key, Object body) throws Exception {

@@ -26,9 +26,9 @@ import tools.jackson.databind.JsonNode;
  * signature schemes (the SDK's {@link WebhookVerifier}, and {@link PythonSdkVerifier}, the official
  * Python SDK's check); what it answers is set per path.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
   /** One request as received, with the verdict of each signature check (null = it passed). */
-  record Delivery(
+  public record Delivery(
       String path,
       Map<String, String> headers,
       byte[] body,
@@ -37,35 +37,35 @@ final class Receiver implements AutoCloseable {
       String standardFailure,
       String pythonFailure) {
 
-    JsonNode json() {
+    public JsonNode json() {
       return Json.mapper().readTree(body);
     }
 
-    String header(String name) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(java.util.Locale.ROOT));
     }
 
-    String deliveryId() {
+    public String deliveryId() {
       return header("X-Delega-Delivery");
     }
 
-    String event() {
+    public String event() {
       return header("X-Delega-Event");
     }
 
     /** Both schemes and the Python SDK's check accepted it. */
-    boolean verified() {
+    public boolean verified() {
       return delegaFailure == null && standardFailure == null && pythonFailure == null;
     }
   }
 
   /** What to answer on a path: status, headers, and an optional delay. */
-  record Answer(int status, Map<String, String> headers, Duration delay) {
-    static Answer ok() {
+  public record Answer(int status, Map<String, String> headers, Duration delay) {
+    public static Answer ok() {
       return new Answer(200, Map.of(), Duration.ZERO);
     }
 
-    static Answer status(int status) {
+    public static Answer status(int status) {
       return new Answer(status, Map.of(), Duration.ZERO);
     }
   }
@@ -78,7 +78,7 @@ final class Receiver implements AutoCloseable {
   private final Clock clock;
 
   /** A receiver verifying timestamps against {@code clock}. */
-  Receiver(Clock clock) throws IOException {
+  public Receiver(Clock clock) throws IOException {
     this.clock = clock;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(threads);
@@ -86,35 +86,35 @@ final class Receiver implements AutoCloseable {
     server.start();
   }
 
-  Receiver() throws IOException {
+  public Receiver() throws IOException {
     this(Clock.systemUTC());
   }
 
   /** The URL of {@code path} on this receiver. */
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
   /** Verifies deliveries to {@code path} with {@code secret}. */
-  void secret(String path, String secret) {
+  public void secret(String path, String secret) {
     secrets.put(path, secret);
   }
 
   /** Answers requests to {@code path} this way from now on (default 200). */
-  void answer(String path, Answer answer) {
+  public void answer(String path, Answer answer) {
     answers.put(path, answer);
   }
 
-  List<Delivery> all() {
+  public List<Delivery> all() {
     return List.copyOf(received);
   }
 
-  List<Delivery> to(String path) {
+  public List<Delivery> to(String path) {
     return all().stream().filter(d -> d.path().equals(path)).toList();
   }
 
   /** Waits (polling, at most {@code within}) until {@code done} holds for what was received. */
-  List<Delivery> await(Duration within, Predicate<List<Delivery>> done)
+  public List<Delivery> await(Duration within, Predicate<List<Delivery>> done)
       throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
@@ -201,7 +201,7 @@ final class Receiver implements AutoCloseable {
   }
 
   /** Deliveries grouped by event id (payload {@code event_id}). */
-  static Map<Long, List<Delivery>> byEvent(List<Delivery> deliveries) {
+  public static Map<Long, List<Delivery>> byEvent(List<Delivery> deliveries) {
     Map<Long, List<Delivery>> out = new java.util.TreeMap<>();
     for (Delivery d : deliveries) {
       JsonNode id = d.json().get("event_id");
