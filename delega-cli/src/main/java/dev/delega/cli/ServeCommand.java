@@ -82,6 +82,9 @@ final class ServeCommand extends DelegaCommand {
   @Option(names = "--log-format", paramLabel = "<text|json>", description = "DELEGA_LOG_FORMAT, default text.")
   String logFormat;
 
+  @Option(names = "--log-level", paramLabel = "<spec>", description = "info, or e.g. debug,org.eclipse.jetty=info (DELEGA_LOG_LEVEL, default info).")
+  String logLevel;
+
   @Option(names = "--print-config", description = "Print the resolved configuration (secrets masked) and exit.")
   boolean printConfig;
 
@@ -139,6 +142,7 @@ final class ServeCommand extends DelegaCommand {
     f.put("DELEGA_MAX_BODY_BYTES", maxBodyBytes);
     f.put("DELEGA_METRICS_TOKEN", metricsToken);
     f.put("DELEGA_LOG_FORMAT", logFormat);
+    f.put("DELEGA_LOG_LEVEL", logLevel);
     return f;
   }
 
@@ -164,6 +168,7 @@ final class ServeCommand extends DelegaCommand {
     m.put("max_body_bytes", c.maxBodyBytes());
     m.put("metrics_token", secret(c.metricsToken()));
     m.put("log_format", c.jsonLogs() ? "json" : "text");
+    m.put("log_level", c.logLevels().spelling());
     return m;
   }
 

@@ -76,6 +76,7 @@ public final class HttpServer implements AutoCloseable {
               for (Consumer<JavalinConfig> j : parts.jetty()) {
                 j.accept(config);
               }
+              config.routes.after(AccessLog::after);
               registered.addAll(api.routes());
               api.root("GET", "/openapi.json", "This OpenAPI document", "system", Route.Access.PUBLIC,
                   ctx -> Http.ok(ctx, OpenApi.document(registered, Version.VALUE)));
