@@ -85,6 +85,9 @@ final class ServeCommand extends DelegaCommand {
   @Option(names = "--log-level", paramLabel = "<spec>", description = "info, or e.g. debug,org.eclipse.jetty=info (DELEGA_LOG_LEVEL, default info).")
   String logLevel;
 
+  @Option(names = "--shutdown-grace-ms", paramLabel = "<ms>", description = "How long in-flight requests may finish on stop (DELEGA_SHUTDOWN_GRACE_MS, default 10000).")
+  String shutdownGraceMs;
+
   @Option(names = "--print-config", description = "Print the resolved configuration (secrets masked) and exit.")
   boolean printConfig;
 
@@ -143,6 +146,7 @@ final class ServeCommand extends DelegaCommand {
     f.put("DELEGA_METRICS_TOKEN", metricsToken);
     f.put("DELEGA_LOG_FORMAT", logFormat);
     f.put("DELEGA_LOG_LEVEL", logLevel);
+    f.put("DELEGA_SHUTDOWN_GRACE_MS", shutdownGraceMs);
     return f;
   }
 
@@ -169,6 +173,7 @@ final class ServeCommand extends DelegaCommand {
     m.put("metrics_token", secret(c.metricsToken()));
     m.put("log_format", c.jsonLogs() ? "json" : "text");
     m.put("log_level", c.logLevels().spelling());
+    m.put("shutdown_grace_ms", c.shutdownGraceMillis());
     return m;
   }
 

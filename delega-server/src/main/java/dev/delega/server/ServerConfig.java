@@ -35,10 +35,14 @@ public record ServerConfig(
     long maxBodyBytes,
     String metricsToken,
     boolean jsonLogs,
-    LogLevels logLevels) {
+    LogLevels logLevels,
+    int shutdownGraceMillis) {
 
   /** Default port of the REST API, {@code /mcp} and {@code /metrics}. */
   public static final int DEFAULT_PORT = 18890;
+
+  /** How long in-flight requests may take to finish once the server begins to stop. */
+  public static final int DEFAULT_SHUTDOWN_GRACE_MILLIS = 10_000;
 
   /** Bytes a request body may have. */
   public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -75,7 +79,8 @@ public record ServerConfig(
             r.integer("DELEGA_MAX_BODY_BYTES", (int) DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),
             r.stringOrNull("DELEGA_METRICS_TOKEN"),
             r.oneOf("DELEGA_LOG_FORMAT", "text", "text", "json").equals("json"),
-            r.logLevels("DELEGA_LOG_LEVEL"));
+            r.logLevels("DELEGA_LOG_LEVEL"),
+            r.integer("DELEGA_SHUTDOWN_GRACE_MS", DEFAULT_SHUTDOWN_GRACE_MILLIS, 0, 600_000));
     if (config.keyPepper != null && config.keyPepper.length() < 16) {
       throw new IllegalArgumentException("DELEGA_KEY_PEPPER must be at least 16 characters");
     }
@@ -93,7 +98,7 @@ public record ServerConfig(
         host, newPort, dbPath, databaseUrl, requireAuth, bootstrapToken, corsOrigins,
         trustedProxies, rateLimitEnabled, readsPerMinute, writesPerMinute, allowPrivateWebhooks,
         maxDelegationDepth, maxAttempts, timezone, dedupMode, keyPepper, maxBodyBytes,
-        metricsToken, jsonLogs, logLevels);
+        metricsToken, jsonLogs, logLevels, shutdownGraceMillis);
   }
 
   private record Reader(Map<String, String> env) {

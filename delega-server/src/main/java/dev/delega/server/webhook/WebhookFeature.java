@@ -53,7 +53,7 @@ public final class WebhookFeature {
 
     Webhooks webhooks = new Webhooks(db, policy, outbox, workers, clock);
     EventRoutes events = new EventRoutes(db, features.events(), EventRoutes.KEEP_ALIVE, POLL);
-    features.closeOnShutdown().accept(events);
+    features.endOnDrain().accept(events);
     features.javalin().accept(cfg -> cfg.events.serverStopping(events::close));
     features
         .routes()
