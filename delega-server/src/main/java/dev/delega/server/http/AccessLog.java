@@ -11,8 +11,9 @@ import org.slf4j.event.Level;
 
 /**
  * One line per request on the logger {@code dev.delega.access}: method, route template (and the
- * path when no route matched, e.g. a 401 or 404), status, duration and, through the diagnostic context, the request id and the agent id (never the key).
- * Info, except health probes and scrapes, which are debug. Runs last and then clears the context.
+ * path when no route matched, e.g. a 401 from the gate or a 404), status, duration and, through the
+ * diagnostic context, the request id and the agent id (never the key). Info, except health probes
+ * and scrapes, which are debug. Runs as the last after-handler and then clears the context.
  */
 final class AccessLog {
   /** Diagnostic-context key of the request id (also the JSON field name). */

@@ -76,9 +76,9 @@ public final class HttpServer implements AutoCloseable {
               config.jetty.modifyServer(
                   server -> {
                     // Javalin puts its servlet context inside this wrapper; on stop, Jetty closes the
-                    // connectors, answers 503 to new requests on open connections and waits for the
-                    // requests in flight, at most the stop timeout.
-                    // Idle keep-alive connections are closed after this long instead of holding the stop.
+                    // connectors, answers 503 to new requests on open connections, closes idle ones
+                    // after IDLE_CLOSE_MILLIS and waits for the requests in flight, at most the stop
+                    // timeout (DELEGA_SHUTDOWN_GRACE_MS; 0 stops at once).
                     graceful.setShutdownIdleTimeout(IDLE_CLOSE_MILLIS);
                     server.setHandler(graceful);
                     server.setStopTimeout(graceMillis);
