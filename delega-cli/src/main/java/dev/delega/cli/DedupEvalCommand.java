@@ -4,6 +4,8 @@ import dev.delega.api.Json;
 import dev.delega.client.DelegaApiException;
 import dev.delega.client.DelegaClient;
 import dev.delega.server.ServerConfig;
+import dev.delega.server.logging.LogLevels;
+import dev.delega.server.logging.Logs;
 import dev.delega.server.Wiring;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,8 +66,8 @@ final class DedupEvalCommand extends DelegaCommand {
       }
     }
     Path tmp = Files.createTempDirectory("delega-dedup-eval");
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    if (System.getProperty("delega.log.level") == null && session().var("DELEGA_LOG_LEVEL") == null) {
+      Logs.configure(Logs.format(), LogLevels.parse("warn"));
     }
     Map<String, String> env = new HashMap<>();
     env.put("DELEGA_HOST", "127.0.0.1");

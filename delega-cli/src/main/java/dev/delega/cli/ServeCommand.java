@@ -82,6 +82,12 @@ final class ServeCommand extends DelegaCommand {
   @Option(names = "--log-format", paramLabel = "<text|json>", description = "DELEGA_LOG_FORMAT, default text.")
   String logFormat;
 
+  @Option(names = "--log-level", paramLabel = "<spec>", description = "info, or e.g. debug,org.eclipse.jetty=info (DELEGA_LOG_LEVEL, default info).")
+  String logLevel;
+
+  @Option(names = "--shutdown-grace-ms", paramLabel = "<ms>", description = "How long in-flight requests may finish on stop (DELEGA_SHUTDOWN_GRACE_MS, default 10000).")
+  String shutdownGraceMs;
+
   @Option(names = "--print-config", description = "Print the resolved configuration (secrets masked) and exit.")
   boolean printConfig;
 
@@ -139,6 +145,8 @@ final class ServeCommand extends DelegaCommand {
     f.put("DELEGA_MAX_BODY_BYTES", maxBodyBytes);
     f.put("DELEGA_METRICS_TOKEN", metricsToken);
     f.put("DELEGA_LOG_FORMAT", logFormat);
+    f.put("DELEGA_LOG_LEVEL", logLevel);
+    f.put("DELEGA_SHUTDOWN_GRACE_MS", shutdownGraceMs);
     return f;
   }
 
@@ -164,6 +172,8 @@ final class ServeCommand extends DelegaCommand {
     m.put("max_body_bytes", c.maxBodyBytes());
     m.put("metrics_token", secret(c.metricsToken()));
     m.put("log_format", c.jsonLogs() ? "json" : "text");
+    m.put("log_level", c.logLevels().spelling());
+    m.put("shutdown_grace_ms", c.shutdownGraceMillis());
     return m;
   }
 

@@ -31,7 +31,9 @@ class ServeCommandTest {
         Arguments.of("--key-pepper", "0123456789abcdef0123", "key_pepper", "***"),
         Arguments.of("--max-body-bytes", "4096", "max_body_bytes", "4096"),
         Arguments.of("--metrics-token", "m-token", "metrics_token", "***"),
-        Arguments.of("--log-format", "json", "log_format", "json"));
+        Arguments.of("--log-format", "json", "log_format", "json"),
+        Arguments.of("--log-level", "DEBUG,org.eclipse.jetty=warn", "log_level", "debug,org.eclipse.jetty=warn"),
+        Arguments.of("--shutdown-grace-ms", "2500", "shutdown_grace_ms", "2500"));
   }
 
   @ParameterizedTest

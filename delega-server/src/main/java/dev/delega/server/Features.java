@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  * What {@link Wiring} hands to each feature that plugs into the server (claims, memory, webhooks,
  * dedup, automations…): the shared parts, and the places to add routes, Javalin settings, background
  * parts to close on shutdown, health checks, and the metrics registry (Prometheus at {@code /metrics}).
+ * {@code closeOnShutdown} parts are closed after the HTTP server has stopped, in reverse order of
+ * registration; {@code endOnDrain} parts hold requests open (event streams) and are closed as soon as
+ * the server stops accepting, so those requests end and the drain does not wait for them.
  */
 public record Features(
     ServerConfig config,
@@ -29,6 +32,7 @@ public record Features(
     Consumer<Consumer<Api>> routes,
     Consumer<Consumer<JavalinConfig>> javalin,
     Consumer<AutoCloseable> closeOnShutdown,
+    Consumer<AutoCloseable> endOnDrain,
     HealthRegistry health,
     MeterRegistry metrics) {
 

@@ -1,5 +1,7 @@
 package dev.delega.server;
 
+import dev.delega.server.logging.LogFormat;
+import dev.delega.server.logging.Logs;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -21,6 +23,8 @@ public final class Main {
 
   /** Runs a server with {@code config} until the JVM shuts down. */
   public static void run(ServerConfig config) throws InterruptedException {
+    Logs.configure(config.jsonLogs() ? LogFormat.JSON : LogFormat.TEXT, config.logLevels());
+    Logs.routeJavaUtilLogging();
     Wiring wiring = new Wiring(config, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -1,6 +1,7 @@
 package dev.delega.server;
 
 import dev.delega.server.internal.Cidr;
+import dev.delega.server.logging.LogLevels;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -33,10 +34,15 @@ public record ServerConfig(
     String keyPepper,
     long maxBodyBytes,
     String metricsToken,
-    boolean jsonLogs) {
+    boolean jsonLogs,
+    LogLevels logLevels,
+    int shutdownGraceMillis) {
 
   /** Default port of the REST API, {@code /mcp} and {@code /metrics}. */
   public static final int DEFAULT_PORT = 18890;
+
+  /** How long in-flight requests may take to finish once the server begins to stop. */
+  public static final int DEFAULT_SHUTDOWN_GRACE_MILLIS = 10_000;
 
   /** Bytes a request body may have. */
   public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -72,7 +78,9 @@ public record ServerConfig(
             r.stringOrNull("DELEGA_KEY_PEPPER"),
             r.integer("DELEGA_MAX_BODY_BYTES", (int) DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),
             r.stringOrNull("DELEGA_METRICS_TOKEN"),
-            r.oneOf("DELEGA_LOG_FORMAT", "text", "text", "json").equals("json"));
+            r.oneOf("DELEGA_LOG_FORMAT", "text", "text", "json").equals("json"),
+            r.logLevels("DELEGA_LOG_LEVEL"),
+            r.integer("DELEGA_SHUTDOWN_GRACE_MS", DEFAULT_SHUTDOWN_GRACE_MILLIS, 0, 600_000));
     if (config.keyPepper != null && config.keyPepper.length() < 16) {
       throw new IllegalArgumentException("DELEGA_KEY_PEPPER must be at least 16 characters");
     }
@@ -90,7 +98,7 @@ public record ServerConfig(
         host, newPort, dbPath, databaseUrl, requireAuth, bootstrapToken, corsOrigins,
         trustedProxies, rateLimitEnabled, readsPerMinute, writesPerMinute, allowPrivateWebhooks,
         maxDelegationDepth, maxAttempts, timezone, dedupMode, keyPepper, maxBodyBytes,
-        metricsToken, jsonLogs);
+        metricsToken, jsonLogs, logLevels, shutdownGraceMillis);
   }
 
   private record Reader(Map<String, String> env) {
@@ -176,6 +184,18 @@ public record ServerConfig(
         }
       }
       return List.copyOf(out);
+    }
+
+    LogLevels logLevels(String name) {
+      String v = raw(name);
+      if (v == null) {
+        return LogLevels.DEFAULT;
+      }
+      try {
+        return LogLevels.parse(v);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + ": " + e.getMessage());
+      }
     }
 
     ZoneId zone(String name, String dflt) {

@@ -67,13 +67,14 @@ public final class Wiring implements AutoCloseable {
     Projects projects = new Projects(database, clock);
     List<Consumer<Api>> extensions = new ArrayList<>();
     List<Consumer<JavalinConfig>> jetty = new ArrayList<>();
+    List<AutoCloseable> streams = new ArrayList<>();
     Metrics metrics = new Metrics(config, agents, database);
     closeables.push(metrics);
     jetty.add(metrics::install);
     Features features =
         new Features(
             config, clock, database, events, agents, tasks, context, extensions::add, jetty::add,
-            closeables::push, health::put, metrics.registry());
+            closeables::push, streams::add, health::put, metrics.registry());
     DedupService dedup =
         new DedupService(database, SimilarityIndex.create(DedupMode.parse(config.dedupMode())), metrics.registry());
     closeables.push(dedup);
@@ -104,7 +105,8 @@ public final class Wiring implements AutoCloseable {
                 extensions,
                 jetty,
                 this::components,
-                webhooks::count));
+                webhooks::count,
+                streams));
     closeables.push(http);
   }
 
@@ -159,6 +161,11 @@ public final class Wiring implements AutoCloseable {
     return http;
   }
 
+  /**
+   * Stops gracefully: the HTTP server stops accepting, ends event streams and lets in-flight
+   * requests finish (at most {@code DELEGA_SHUTDOWN_GRACE_MS}); then the background parts stop
+   * (delivery workers, sweeper, schedulers) and last the store flushes and closes.
+   */
   @Override
   public void close() {
     while (!closeables.isEmpty()) {

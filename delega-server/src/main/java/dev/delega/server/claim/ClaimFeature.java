@@ -1,9 +1,11 @@
 package dev.delega.server.claim;
 
 import dev.delega.server.Features;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /** Plugs the work queue (claims, leases, fencing, dependencies, fleet attention) into the server. */
 public final class ClaimFeature {
@@ -12,10 +14,15 @@ public final class ClaimFeature {
 
   private ClaimFeature() {}
 
-  /** Registers routes, the lease sweeper and its health entry. */
+  /** Registers routes, the lease sweeper, the queue-depth gauge, the claim meters and the health entry. */
   public static void install(Features features) {
-    LeaseExpiry expiry = new LeaseExpiry(features.tasks(), features.config().maxAttempts());
-    Claims claims = new Claims(features.database(), features.tasks(), features.clock(), expiry);
+    Counter expired =
+        Counter.builder("delega.leases.expired")
+            .description("leases that ran out and were expired (by the sweeper or inline by a claim)")
+            .register(features.metrics());
+    LeaseExpiry expiry = new LeaseExpiry(features.tasks(), features.config().maxAttempts(), expired::increment);
+    Claims claims =
+        new Claims(features.database(), features.tasks(), features.clock(), expiry, features.metrics());
     Dependencies dependencies =
         new Dependencies(
             features.database(), features.tasks(), features.events(), features.clock(),
@@ -27,6 +34,8 @@ public final class ClaimFeature {
             Thread.ofPlatform().name("delega-lease-sweeper").daemon(true).factory());
     LeaseSweeper sweeper =
         new LeaseSweeper(features.database(), expiry, features.clock(), scheduler).start(SWEEP_EVERY);
+    QueueDepth depth = new QueueDepth(features.database(), features.clock(), features.metrics());
+    scheduler.scheduleWithFixedDelay(depth::tick, 0, SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     features.closeOnShutdown().accept(sweeper);
     features.health().register("lease_sweeper", sweeper::health);
   }

@@ -33,6 +33,9 @@ final class ClaimQueue {
           + " AND t.status IN ('open', 'in_progress', 'waiting_input')"
           + " AND t.attempts + 1 < :max_attempts)";
 
+  /** Condition: {@code t} is in somebody's queue now (free and unblocked), whoever may claim it. */
+  static final String READY = FREE + " AND " + UNBLOCKED;
+
   /** The queue filters of {@code POST /tasks/claim} and {@code GET /tasks/ready}. */
   record Filter(Long projectId, List<String> labels) {
     static final Filter NONE = new Filter(null, List.of());

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -58,17 +60,41 @@ final class Claims {
   private final LeaseExpiry expiry;
   private final AtomicLong nextInlineExpiry = new AtomicLong(Long.MIN_VALUE);
 
-  Claims(Database db, Tasks tasks, Clock clock, LeaseExpiry expiry) {
+  private final Counter claimedNext;
+  private final Counter emptyNext;
+  private final Counter claimedById;
+  private final Counter conflictById;
+
+  Claims(Database db, Tasks tasks, Clock clock, LeaseExpiry expiry, MeterRegistry metrics) {
+    this.claimedNext = claimCounter(metrics, "next", "claimed");
+    this.emptyNext = claimCounter(metrics, "next", "empty");
+    this.claimedById = claimCounter(metrics, "id", "claimed");
+    this.conflictById = claimCounter(metrics, "id", "conflict");
     this.db = db;
     this.tasks = tasks;
     this.clock = clock;
     this.expiry = expiry;
   }
 
+  private static Counter claimCounter(MeterRegistry metrics, String route, String outcome) {
+    return Counter.builder("delega.claims")
+        .description("claims: route next (POST /tasks/claim) or id (POST /tasks/{id}/claim); outcome"
+            + " claimed, empty (nothing to claim) or conflict (held, blocked, completed)")
+        .tag("route", route)
+        .tag("outcome", outcome)
+        .register(metrics);
+  }
+
   // ---------------------------------------------------------------- claims
 
   /** {@code POST /tasks/claim}: the next task of the caller's queue, or null when there is none. */
   Task claimNext(Caller caller, Fields body) {
+    Task claimed = claimNextTask(caller, body);
+    (claimed == null ? emptyNext : claimedNext).increment();
+    return claimed;
+  }
+
+  private Task claimNextTask(Caller caller, Fields body) {
     requireAgent(caller);
     long lease = leaseMillis(body);
     ClaimQueue.Filter filter =
@@ -116,6 +142,17 @@ final class Claims {
 
   /** {@code POST /tasks/{id}/claim}: claims that task, or extends the caller's own live lease. */
   Task claim(Caller caller, long id, Fields body) {
+    try {
+      Task claimed = claimById(caller, id, body);
+      claimedById.increment();
+      return claimed;
+    } catch (DelegaException.Conflict e) {
+      conflictById.increment();
+      throw e;
+    }
+  }
+
+  private Task claimById(Caller caller, long id, Fields body) {
     requireAgent(caller);
     long lease = leaseMillis(body);
     return db.write(

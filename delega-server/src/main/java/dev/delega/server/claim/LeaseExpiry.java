@@ -19,9 +19,17 @@ final class LeaseExpiry {
   private final Tasks tasks;
   private final int maxAttempts;
 
+  private final Runnable onExpired;
+
   LeaseExpiry(Tasks tasks, int maxAttempts) {
+    this(tasks, maxAttempts, () -> {});
+  }
+
+  /** {@code onExpired} runs once per expired lease, after its transaction committed. */
+  LeaseExpiry(Tasks tasks, int maxAttempts, Runnable onExpired) {
     this.tasks = tasks;
     this.maxAttempts = maxAttempts;
+    this.onExpired = onExpired;
   }
 
   int maxAttempts() {
@@ -97,6 +105,7 @@ final class LeaseExpiry {
     }
     ClaimLog.append(h, row.id(), row.claimedBy(), row.leaseToken(), ClaimLog.Action.EXPIRED, now);
     tasks.emit(tx, "task.lease_expired", row.id(), Caller.NOBODY, ch.diff);
+    tx.afterCommit(onExpired);
     return true;
   }
 }

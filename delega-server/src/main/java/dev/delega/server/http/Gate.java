@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.MDC;
 
 /**
  * What every request passes before its route, in order: request id, CORS (preflights answered
@@ -39,6 +40,8 @@ final class Gate {
     }
     ctx.header("X-Request-Id", requestId);
     ctx.attribute("delega.requestId", requestId);
+    MDC.clear();
+    MDC.put(AccessLog.REQUEST_ID, requestId);
     ctx.attribute(Http.MAX_BODY, config.maxBodyBytes());
     boolean preflight = cors(ctx);
     if (preflight) {
@@ -72,6 +75,7 @@ final class Gate {
     }
     ctx.attribute(Http.CALLER, id.caller);
     if (id.caller.isAgent()) {
+      MDC.put(AccessLog.AGENT_ID, String.valueOf(id.caller.agentId()));
       agents.touch(id.caller.agentId());
     }
   }

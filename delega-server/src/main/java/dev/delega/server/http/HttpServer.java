@@ -16,15 +16,26 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: Javalin on virtual threads with the gate in front, every feature's routes under
  * {@code /api} and {@code /v1}, health and the OpenAPI document, and the single error mapper.
  */
 public final class HttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  private static final long IDLE_CLOSE_MILLIS = 100;
+
   private final Javalin app;
   private final List<Route> routes;
+  private final GracefulHandler graceful = new GracefulHandler();
+  private final List<AutoCloseable> streams;
+  private final int graceMillis;
 
   /** Everything the routes need; extra features register through {@code extensions}. */
   public record Parts(
@@ -38,7 +49,8 @@ public final class HttpServer implements AutoCloseable {
       List<Consumer<Api>> extensions,
       List<Consumer<JavalinConfig>> jetty,
       HealthCheck health,
-      java.util.function.LongSupplier webhookCount) {}
+      java.util.function.LongSupplier webhookCount,
+      List<AutoCloseable> streams) {}
 
   /** Reports each component's state for {@code /health/ready}. */
   public interface HealthCheck {
@@ -47,6 +59,8 @@ public final class HttpServer implements AutoCloseable {
 
   public HttpServer(Parts parts) {
     List<Route> registered = new ArrayList<>();
+    this.streams = List.copyOf(parts.streams());
+    this.graceMillis = parts.config().shutdownGraceMillis();
     Gate gate = new Gate(parts.config(), parts.agents(),
         new RateLimiter(parts.clock(), parts.config().readsPerMinute(), parts.config().writesPerMinute()));
     this.app =
@@ -59,7 +73,17 @@ public final class HttpServer implements AutoCloseable {
               config.http.maxRequestSize = parts.config().maxBodyBytes();
               config.jetty.host = parts.config().host();
               config.jetty.port = parts.config().port();
-              config.jetty.modifyServer(server -> server.setErrorHandler(JettyErrors.server()));
+              config.jetty.modifyServer(
+                  server -> {
+                    server.setErrorHandler(JettyErrors.server());
+                    // Javalin puts its servlet context inside this wrapper; on stop, Jetty closes the
+                    // connectors, answers 503 to new requests on open connections, closes idle ones
+                    // after IDLE_CLOSE_MILLIS and waits for the requests in flight, at most the stop
+                    // timeout (DELEGA_SHUTDOWN_GRACE_MS; 0 stops at once).
+                    graceful.setShutdownIdleTimeout(IDLE_CLOSE_MILLIS);
+                    server.setHandler(graceful);
+                    server.setStopTimeout(graceMillis);
+                  });
               config.jetty.modifyServletContextHandler(h -> h.setErrorHandler(JettyErrors.servlet()));
               config.routes.before(gate::handle);
               config.routes.exception(DelegaException.class, Errors::delega);
@@ -78,6 +102,7 @@ public final class HttpServer implements AutoCloseable {
               for (Consumer<JavalinConfig> j : parts.jetty()) {
                 j.accept(config);
               }
+              config.routes.after(AccessLog::after);
               registered.addAll(api.routes());
               api.root("GET", "/openapi.json", "This OpenAPI document", "system", Route.Access.PUBLIC,
                   ctx -> Http.ok(ctx, OpenApi.document(registered, Version.VALUE)));
@@ -134,8 +159,34 @@ public final class HttpServer implements AutoCloseable {
     return List.copyOf(routes);
   }
 
+  /** Requests being handled right now. */
+  public long inFlight() {
+    return graceful.getCurrentRequestCount();
+  }
+
+  /**
+   * Stops gracefully: stops accepting, ends the event streams once Jetty refuses new requests (so
+   * a client cannot reconnect to this node), lets the other requests in flight finish within the
+   * grace period, then stops Jetty.
+   */
   @Override
   public void close() {
-    app.stop();
+    Thread stopper = Thread.ofPlatform().name("delega-http-stop").start(app::stop);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    try {
+      while (!graceful.isShutdown() && stopper.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(2);
+      }
+      for (AutoCloseable stream : streams) {
+        try {
+          stream.close();
+        } catch (Exception e) {
+          LOG.warn("could not end {}", stream, e);
+        }
+      }
+      stopper.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

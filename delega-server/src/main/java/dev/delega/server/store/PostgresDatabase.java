@@ -27,7 +27,7 @@ public final class PostgresDatabase implements Database {
 
   private PostgresDatabase(HikariDataSource pool, String description) {
     this.pool = pool;
-    this.jdbi = Jdbi.create(pool);
+    this.jdbi = StatementMessages.install(Jdbi.create(pool));
     jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     this.description = description;
   }

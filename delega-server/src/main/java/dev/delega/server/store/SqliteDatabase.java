@@ -55,7 +55,7 @@ public final class SqliteDatabase implements Database {
     SQLiteDataSource base = dataSource(file);
     Migrations.apply(base, Dialect.SQLITE);
     this.writerConnection = base.getConnection();
-    this.writer = Jdbi.open(writerConnection);
+    this.writer = StatementMessages.install(Jdbi.open(writerConnection));
     writer.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     StatementCache statements = new StatementCache();
     writer.setStatementBuilder(statements.createStatementBuilder(writerConnection));
@@ -65,7 +65,7 @@ public final class SqliteDatabase implements Database {
     hc.setPoolName("delega-sqlite-read");
     hc.setConnectionTimeout(30_000);
     this.readers = new HikariDataSource(hc);
-    this.readJdbi = Jdbi.create(readers);
+    this.readJdbi = StatementMessages.install(Jdbi.create(readers));
     readJdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     readJdbi.setStatementBuilderFactory(statements);
     this.writerThread = Thread.ofPlatform().name("delega-sqlite-writer").daemon(true).unstarted(this::run);

@@ -62,12 +62,17 @@ final class Outbox {
       String secret,
       boolean active) {}
 
+  /** Select-list item: when the delivery's event was committed (null for test pings). */
+  private static final String EVENT_AT =
+      "(SELECT e.created_at FROM events e WHERE e.id = webhook_deliveries.event_id) AS event_at";
+
   private final Database db;
   private final EventLog events;
   private final Clock clock;
   private final RetrySchedule schedule;
   private final String node;
   private final Duration lease;
+  private final WebhookMeters meters;
 
   Outbox(
       Database db,
@@ -76,6 +81,18 @@ final class Outbox {
       RetrySchedule schedule,
       String node,
       Duration lease) {
+    this(db, events, clock, schedule, node, lease, WebhookMeters.unregistered());
+  }
+
+  Outbox(
+      Database db,
+      EventLog events,
+      Clock clock,
+      RetrySchedule schedule,
+      String node,
+      Duration lease,
+      WebhookMeters meters) {
+    this.meters = meters;
     this.db = db;
     this.events = events;
     this.clock = clock;
@@ -321,9 +338,10 @@ final class Outbox {
     List<String> ids = results.stream().map(Result::id).distinct().toList();
     Map<String, Integer> attempts = new HashMap<>();
     Map<String, Long> webhooks = new HashMap<>();
+    Map<String, Long> eventAt = new HashMap<>();
     if (ids.size() == results.size()) {
       h.createQuery(
-              "SELECT id, webhook_id, attempts FROM webhook_deliveries WHERE id IN (<ids>)"
+              "SELECT id, webhook_id, attempts, " + EVENT_AT + " FROM webhook_deliveries WHERE id IN (<ids>)"
                   + " ORDER BY id"
                   + tx.dialect().forUpdate())
           .bindList("ids", ids)
@@ -331,6 +349,10 @@ final class Outbox {
               (rs, ctx) -> {
                 attempts.put(rs.getString("id"), rs.getInt("attempts"));
                 webhooks.put(rs.getString("id"), rs.getLong("webhook_id"));
+                long at = rs.getLong("event_at");
+                if (!rs.wasNull()) {
+                  eventAt.put(rs.getString("id"), at);
+                }
                 return null;
               })
           .list();
@@ -373,6 +395,10 @@ final class Outbox {
           .bind("node", node)
           .add();
       succeeded.add(webhooks.get(r.id()));
+      Long at = eventAt.get(r.id());
+      if (at != null) {
+        tx.afterCommit(() -> meters.delivered(now - at));
+      }
       out[i] = new Outcome.Delivered(n);
     }
     if (!succeeded.isEmpty()) {
@@ -390,7 +416,7 @@ final class Outbox {
     Handle h = tx.handle();
     Optional<Map<String, Object>> found =
         h.createQuery(
-                "SELECT webhook_id, event_id, event, status, attempts FROM"
+                "SELECT webhook_id, event_id, event, status, attempts, " + EVENT_AT + " FROM"
                     + " webhook_deliveries WHERE id = ?"
                     + tx.dialect().forUpdate())
             .bind(0, id)
@@ -410,6 +436,9 @@ final class Outbox {
     Long next = null;
     if (attempt.success()) {
       outcome = new Outcome.Delivered(n);
+      if (row.get("event_at") instanceof Number at) {
+        tx.afterCommit(() -> meters.delivered(now - at.longValue()));
+      }
       newStatus = DELIVERED;
       h.createUpdate("UPDATE webhooks SET failure_count = 0 WHERE id = ? AND failure_count <> 0")
           .bind(0, webhookId)
@@ -438,6 +467,10 @@ final class Outbox {
                     : "no attempt left after " + n + " attempts",
                 disabled);
       }
+    }
+    if (!attempt.success() && !DELIVERED.equals(status)) {
+      Outcome failed = outcome;
+      tx.afterCommit(() -> meters.failed(failed));
     }
     h.createUpdate(
             "UPDATE webhook_deliveries SET status = :status, attempts = :n,"

@@ -2,7 +2,9 @@ package dev.delega.server.webhook;
 
 import dev.delega.server.Features;
 import dev.delega.server.event.EventRoutes;
+import dev.delega.server.store.Database;
 import dev.delega.server.store.Dialect;
+import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,7 +42,11 @@ public final class WebhookFeature {
     WebhookSender sender = new WebhookSender(policy, clock);
     features.closeOnShutdown().accept(sender);
     Outbox outbox =
-        new Outbox(db, features.events(), clock, new RetrySchedule(new Random()), node, LEASE);
+        new Outbox(db, features.events(), clock, new RetrySchedule(new Random()), node, LEASE,
+            new WebhookMeters(features.metrics()));
+    Gauge.builder("delega.webhooks.disabled", db, WebhookFeature::disabledCount)
+        .description("webhooks switched off (by repeated failures or by their owner); one count on a small table per scrape")
+        .register(features.metrics());
     if (db.dialect() == Dialect.SQLITE) {
       outbox.releaseAll();
     }
@@ -53,8 +59,7 @@ public final class WebhookFeature {
 
     Webhooks webhooks = new Webhooks(db, policy, outbox, workers, clock);
     EventRoutes events = new EventRoutes(db, features.events(), EventRoutes.KEEP_ALIVE, POLL);
-    features.closeOnShutdown().accept(events);
-    features.javalin().accept(cfg -> cfg.events.serverStopping(events::close));
+    features.endOnDrain().accept(events);
     features
         .routes()
         .accept(
@@ -72,5 +77,10 @@ public final class WebhookFeature {
               return out;
             });
     return new WebhookStore(db);
+  }
+
+  private static double disabledCount(Database db) {
+    return db.read(
+        h -> h.createQuery("SELECT COUNT(*) FROM webhooks WHERE active = FALSE").mapTo(Long.class).one());
   }
 }

@@ -86,7 +86,9 @@ class ServerConfigTest {
     "DELEGA_TRUSTED_PROXIES,not-an-ip", "DELEGA_TRUSTED_PROXIES,10.0.0.0/33",
     "DELEGA_TRUSTED_PROXIES,dead.beef", "DELEGA_TRUSTED_PROXIES,10.1", "DELEGA_TRUSTED_PROXIES,1.2.3.999",
     "DELEGA_TRUSTED_PROXIES,10.0.0.0/x", "DELEGA_TRUSTED_PROXIES,::1/129", "DELEGA_TRUSTED_PROXIES,fe80::zz",
-    "DELEGA_KEY_PEPPER,short", "DELEGA_LOG_FORMAT,xml"
+    "DELEGA_KEY_PEPPER,short", "DELEGA_LOG_FORMAT,xml", "DELEGA_LOG_LEVEL,loud",
+    "DELEGA_LOG_LEVEL,info;debug", "DELEGA_LOG_LEVEL,=debug", "DELEGA_LOG_LEVEL,'info,debug'",
+    "DELEGA_SHUTDOWN_GRACE_MS,-1", "DELEGA_SHUTDOWN_GRACE_MS,600001", "DELEGA_SHUTDOWN_GRACE_MS,10s"
   })
   void badValuesRefuseToStartNamingTheVariable(String name, String value) {
     assertThatThrownBy(() -> of(name, value))

@@ -56,7 +56,7 @@ final class McpClients {
         ServerParameters.builder(java)
             .args(
                 List.of(
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-Ddelega.log.level=warn",
                     "-cp",
                     System.getProperty("java.class.path"),
                     "dev.delega.mcp.DelegaMcp"))

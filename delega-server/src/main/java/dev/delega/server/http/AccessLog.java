@@ -1,0 +1,54 @@
+package dev.delega.server.http;
+
+import dev.delega.server.ops.Metrics;
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.event.Level;
+
+/**
+ * One line per request on the logger {@code dev.delega.access}: method, route template (and the
+ * path when no route matched, e.g. a 401 from the gate or a 404), status, duration and, through the
+ * diagnostic context, the request id and the agent id (never the key). Info, except health probes
+ * and scrapes, which are debug. Runs as the last after-handler and then clears the context.
+ */
+final class AccessLog {
+  /** Diagnostic-context key of the request id (also the JSON field name). */
+  static final String REQUEST_ID = "request_id";
+
+  /** Diagnostic-context key of the authenticated agent's id. */
+  static final String AGENT_ID = "agent_id";
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.delega.access");
+
+  private AccessLog() {}
+
+  static void after(Context ctx) {
+    try {
+      String path = ctx.path();
+      Level level = path.startsWith("/health") || path.equals("/metrics") || path.endsWith("/health")
+          ? Level.DEBUG : Level.INFO;
+      if (!LOG.isEnabledForLevel(level)) {
+        return;
+      }
+      Long start = ctx.attribute(Metrics.START);
+      long millis = start == null ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+      String route = endpoint == null ? "unmatched" : endpoint.path;
+      String method = ctx.method().name();
+      int status = ctx.statusCode();
+      var line = LOG.atLevel(level).addKeyValue("method", method).addKeyValue("route", route);
+      if (endpoint == null) {
+        line = line.addKeyValue("path", path);
+      }
+      line.addKeyValue("status", status)
+          .addKeyValue("duration_ms", millis)
+          .log("{} {} {} {} ms", method, endpoint == null ? path : route, status, millis);
+    } finally {
+      MDC.clear();
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package dev.delega.server.ops;
+
+/** {@link MetricsTest} on PostgreSQL. */
+class MetricsPostgresTest extends MetricsTest {
+  MetricsPostgresTest() {
+    server.postgres();
+  }
+}
