@@ -766,11 +766,11 @@ class FuzzIT {
   private Arbitrary<Probe> badHeaders() {
     Arbitrary<Header> ifMatch = Arbitraries.of("garbage", "\"abc\"", "W/\"1\"", "\"99999999999999999999\"", "*x", "-1", "\"0\"",
         "\"987654\"", "\u202E1", "\"1\", \"2\"").map(v -> new Header("If-Match", v));
-    Arbitrary<Probe> conditional = Combinators.combine(prefix(), someone(), Arbitraries.of("PUT", "PATCH"), ifMatch, noise())
+    Arbitrary<Probe> conditional = Combinators.combine(prefix(), someone(), Arbitraries.of("PUT", "PATCH", "DELETE"), ifMatch, noise())
         .as((pre, who, m, h, extra) -> {
           List<Header> hs = json(who, extra);
           hs.add(h);
-          return new Probe("if-match", who, m, pre + "/tasks/" + fx.workerTask(), hs, bytes(body("priority", 3)), true,
+          return new Probe("if-match", who, m, pre + "/tasks/" + fx.workerTask(), hs, m.equals("DELETE") ? null : bytes(body("priority", 3)), true,
               "If-Match " + h.value());
         });
     Arbitrary<Header> idem = Arbitraries.of("k".repeat(256), "k".repeat(10_000), "", "   ", "ключ", "key\u0001", "key\u007F", "\u202Ekey",
