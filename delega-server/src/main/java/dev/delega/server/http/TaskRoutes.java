@@ -225,7 +225,7 @@ public final class TaskRoutes {
   private void delete(Context ctx) {
     long id = Http.id(ctx, "id");
     Boolean cascade = Http.queryBool(ctx, "cascade");
-    tasks.delete(Http.caller(ctx), id, cascade != null && cascade);
+    tasks.delete(Http.caller(ctx), id, cascade != null && cascade, ifMatch(ctx));
     Http.ok(ctx, Map.of("ok", true, "deleted", id));
   }
 }

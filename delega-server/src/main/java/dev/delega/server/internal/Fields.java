@@ -89,7 +89,7 @@ public final class Fields {
   }
 
   /** True when {@code body} is well-formed UTF-8; Jackson alone lets overlong forms such as C0 AE ('.') through. */
-  private static boolean isUtf8(byte[] body) {
+  public static boolean isUtf8(byte[] body) {
     boolean ascii = true;
     for (byte b : body) {
       if (b < 0) {

@@ -24,7 +24,9 @@ import java.util.Set;
  * (against DNS rebinding and cross-site calls from browsers; the MCP SDK accepts any origin by
  * default), CORS for allowed origins, and the agent key ({@code X-Agent-Key} or {@code
  * Authorization: Bearer}) checked like the REST API does. Refusals are JSON in the API's error
- * shape.
+ * shape. A {@code POST} body must then be one well-formed JSON-RPC message ({@link
+ * McpRequestCheck}) before the MCP servlet reads it, and the servlet's error answers are rewritten
+ * into plain JSON-RPC errors ({@link McpErrorBodies}).
  */
 final class McpGuard implements Filter {
   /** The request attribute holding the caller's key (null in open mode without a key). */
@@ -110,7 +112,55 @@ final class McpGuard implements Filter {
       return;
     }
     req.setAttribute(KEY_ATTRIBUTE, key);
+    if ("POST".equals(req.getMethod())) {
+      post(req, res, chain);
+      return;
+    }
     chain.doFilter(request, response);
+  }
+
+  /**
+   * A JSON-RPC message: its shape is checked before the SDK reads it, and the SDK's error answers
+   * are rewritten into JSON-RPC errors without Java internals.
+   */
+  private void post(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    long max = config.maxBodyBytes();
+    if (req.getContentLengthLong() > max) {
+      refuse(res, 413, "payload_too_large", "Request body too large (max " + max + " bytes)");
+      return;
+    }
+    byte[] body = req.getInputStream().readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+    if (body.length > max) {
+      refuse(res, 413, "payload_too_large", "Request body too large (max " + max + " bytes)");
+      return;
+    }
+    switch (McpRequestCheck.check(body)) {
+      case McpRequestCheck.Refuse r -> send(res, r.status(), McpErrorBodies.error(r.id(), r.code(), r.message()));
+      case McpRequestCheck.Pass pass -> {
+        BufferedResponse buffered = new BufferedResponse(res);
+        chain.doFilter(new BufferedRequest(req, body), buffered);
+        if (buffered.sentError()) {
+          return; // the server's error handler writes it
+        }
+        byte[] answer = buffered.body();
+        McpErrorBodies.Answer rewritten = McpErrorBodies.rewrite(res.getStatus(), answer, pass);
+        if (rewritten != null) {
+          send(res, rewritten.status(), rewritten.body());
+        } else if (answer.length > 0) {
+          res.setContentLength(answer.length);
+          res.getOutputStream().write(answer);
+        }
+      }
+    }
+  }
+
+  private static void send(HttpServletResponse res, int status, byte[] body) throws IOException {
+    res.setStatus(status);
+    res.setContentType("application/json");
+    res.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    res.setContentLength(body.length);
+    res.getOutputStream().write(body);
   }
 
   private boolean hostAllowed(String header, HttpServletRequest req) {

@@ -516,12 +516,7 @@ public final class Tasks {
           if (!(patch.onlyAssignment() && caller.assignsAny())) {
             modifiable(caller, h, id);
           }
-          if (ifMatch != null && ifMatch != before.version()) {
-            throw new DelegaException.PreconditionFailed(
-                "task " + id + " is at version " + before.version() + ", not " + ifMatch
-                    + "; reload it and retry")
-                .with("version", before.version());
-          }
+          requireVersion(before, ifMatch);
           long now = clock.millis();
           TaskChanges ch = new TaskChanges();
           patch.applyPlain(ch, before);
@@ -887,14 +882,29 @@ public final class Tasks {
     emit(tx, "task.created", id, caller, Map.of("recurrence_of_task_id", Map.of("before", (Object) "", "after", t.id())));
   }
 
+  /** A 412 with the current version unless {@code ifMatch} is null or the task's version. */
+  private static void requireVersion(TaskRow task, Long ifMatch) {
+    if (ifMatch != null && ifMatch != task.version()) {
+      throw new DelegaException.PreconditionFailed(
+              "task " + task.id() + " is at version " + task.version() + ", not " + ifMatch
+                  + "; reload it and retry")
+          .with("version", task.version());
+    }
+  }
+
   // ---------------------------------------------------------------- delete
 
-  /** Deletes a task; one with delegated children only with {@code cascade}, which deletes the subtree. */
-  public void delete(Caller caller, long id, boolean cascade) {
+  /**
+   * Deletes a task; one with delegated children only with {@code cascade}, which deletes the subtree.
+   * {@code ifMatch} is the version of this task the caller last saw, or null (the subtree's
+   * versions are not checked).
+   */
+  public void delete(Caller caller, long id, boolean cascade, Long ifMatch) {
     db.write(
         tx -> {
           Handle h = tx.handle();
           TaskRow root = modifiable(caller, h, id);
+          requireVersion(root, ifMatch);
           List<Long> subtree = new ArrayList<>();
           Deque<Long> queue = new ArrayDeque<>(List.of(root.id()));
           while (!queue.isEmpty()) {

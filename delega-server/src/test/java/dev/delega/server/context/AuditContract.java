@@ -134,6 +134,36 @@ abstract class AuditContract {
     assertThat(a.client().tasks().get(t.id()).priority()).isEqualTo(1);
   }
 
+  @Test
+  void deleteWithAStaleIfMatchIs412AndKeepsTheTask() {
+    Actor a = fleet().worker("ifmatch-delete");
+    Task t = a.client().tasks().create(Fleet.unique("guarded delete"));
+    long v = t.version();
+    a.client().tasks().update(t.id(), TaskUpdate.create().priority(2));
+
+    JsonNode stale = expect(a.send("DELETE", "/tasks/" + t.id(), null, Map.of("If-Match", "\"" + v + "\"")), 412);
+    JsonNode garbage = expect(a.send("DELETE", "/tasks/" + t.id(), null, Map.of("If-Match", "\"abc\"")), 400);
+    PreconditionFailedException sdk = null;
+    try {
+      a.client().tasks().delete(t.id(), false, RequestOptions.none().withIfMatch(v));
+    } catch (PreconditionFailedException e) {
+      sdk = e;
+    }
+
+    assertThat(stale.get("code").asString()).isEqualTo("precondition_failed");
+    assertThat(stale.get("version").asLong()).isEqualTo(v + 1);
+    assertThat(garbage.get("code").asString()).isEqualTo("bad_request");
+    assertThat(sdk).isNotNull();
+    assertThat(a.client().tasks().get(t.id()).version()).isEqualTo(v + 1);
+
+    a.client().tasks().delete(t.id(), false, RequestOptions.none().withIfMatch(v + 1));
+    assertThat(a.send("GET", "/tasks/" + t.id(), null).status()).isEqualTo(404);
+    Task starred = a.client().tasks().create(Fleet.unique("deleted with a star"));
+    expect(a.send("DELETE", "/tasks/" + starred.id(), null, Map.of("If-Match", "*")), 200);
+    Task weak = a.client().tasks().create(Fleet.unique("deleted with a weak tag"));
+    expect(a.send("DELETE", "/tasks/" + weak.id(), null, Map.of("If-Match", "W/\"" + weak.version() + "\"")), 200);
+  }
+
   private record RawCheck(int status, String etag) {
     RawCheck(dev.delega.client.RawResponse r) {
       this(r.status(), r.header("ETag").orElse(null));

@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -46,7 +47,8 @@ import tools.jackson.databind.JsonNode;
  * ({@code If-Match}, {@code Idempotency-Key}, {@code X-Lease-Token}, {@code Content-Type}) and odd
  * paths (traversal, broken percent-encoding). Every request is invalid by construction. Each
  * answer must be below 500, every 4xx must be the JSON error body {@code {error, code, status,
- * detail}}, every write must be refused, and after each request every table holds exactly what it
+ * detail}} (on {@code /mcp} that or a JSON-RPC error, and no Java internals in any {@code /mcp}
+ * answer), every write must be refused, and after each request every table holds exactly what it
  * held before.
  *
  * <p>{@link dev.delega.server.http.BadInputTest} checks the core write routes field by field in a
@@ -199,6 +201,9 @@ class FuzzIT {
     if (p.mustRefuse() && a.status() < 400) {
       throw new AssertionError(p + "\n  -> accepted with " + a.status() + " " + a.text());
     }
+    if (p.target().startsWith("/mcp") && MCP_INTERNALS.matcher(a.text()).find()) {
+      throw new AssertionError(p + "\n  -> " + a.status() + " " + a.text() + "\n  leaks Java internals");
+    }
     if (a.status() >= 400) {
       String problem = problemShape(p, a);
       if (problem != null) {
@@ -218,14 +223,26 @@ class FuzzIT {
     if (json == null || !json.isObject()) {
       return "the error body is not a JSON object";
     }
-    if (p.target().startsWith("/mcp") && (json.path("error").isObject() || json.path("jsonRpcError").isObject())) {
-      // a JSON-RPC error from the MCP SDK's transport; it serializes the whole McpError, stack trace
-      // included (an open finding in docs/reliability-fuzz-two-node.md)
-      return null;
+    if (p.target().startsWith("/mcp") && json.has("jsonrpc")) {
+      return jsonRpcErrorShape(json);
     }
     if (!json.path("error").isString() || !json.path("code").isString() || json.path("status").asInt() != a.status()
         || !json.path("detail").isString()) {
       return "the error body lacks error, code, status or detail";
+    }
+    return null;
+  }
+
+  /** Traces of Java in an answer: a stack trace, an exception, a package of the JDK, Jackson or the MCP SDK. */
+  static final Pattern MCP_INTERNALS =
+      Pattern.compile("stackTrace|jsonRpcError|Exception|\\bat [a-z]+\\.|java\\.(lang|util)|tools\\.jackson|io\\.modelcontextprotocol");
+
+  /** Null when {@code json} is a JSON-RPC error response {@code {jsonrpc: "2.0", id, error: {code, message}}}. */
+  static String jsonRpcErrorShape(JsonNode json) {
+    JsonNode error = json.path("error");
+    if (!json.path("jsonrpc").asString("").equals("2.0") || !json.has("id") || !error.isObject()
+        || !error.path("code").isIntegralNumber() || !error.path("message").isString()) {
+      return "the MCP error body is not {jsonrpc: \"2.0\", id, error: {code, message}}";
     }
     return null;
   }
@@ -749,11 +766,11 @@ class FuzzIT {
   private Arbitrary<Probe> badHeaders() {
     Arbitrary<Header> ifMatch = Arbitraries.of("garbage", "\"abc\"", "W/\"1\"", "\"99999999999999999999\"", "*x", "-1", "\"0\"",
         "\"987654\"", "\u202E1", "\"1\", \"2\"").map(v -> new Header("If-Match", v));
-    Arbitrary<Probe> conditional = Combinators.combine(prefix(), someone(), Arbitraries.of("PUT", "PATCH"), ifMatch, noise())
+    Arbitrary<Probe> conditional = Combinators.combine(prefix(), someone(), Arbitraries.of("PUT", "PATCH", "DELETE"), ifMatch, noise())
         .as((pre, who, m, h, extra) -> {
           List<Header> hs = json(who, extra);
           hs.add(h);
-          return new Probe("if-match", who, m, pre + "/tasks/" + fx.workerTask(), hs, bytes(body("priority", 3)), true,
+          return new Probe("if-match", who, m, pre + "/tasks/" + fx.workerTask(), hs, m.equals("DELETE") ? null : bytes(body("priority", 3)), true,
               "If-Match " + h.value());
         });
     Arbitrary<Header> idem = Arbitraries.of("k".repeat(256), "k".repeat(10_000), "", "   ", "ключ", "key\u0001", "key\u007F", "\u202Ekey",
@@ -799,12 +816,16 @@ class FuzzIT {
 
   // 9. MCP: JSON-RPC garbage and tool calls with bad arguments
   private Arbitrary<Probe> mcp() {
-    // left out: the body null (the MCP SDK answers 500; an open finding in docs/reliability-fuzz-two-node.md)
-    List<String> bodies = new ArrayList<>(List.of("{", "[]", "1", "{\"jsonrpc\":\"2.0\"}", "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}",
+    List<String> bodies = new ArrayList<>(List.of("{", "[]", "1", "null", "", "\"ping\"", "{\"jsonrpc\":\"2.0\"}", "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}",
         "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"tools/list\"}", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"no/such\"}",
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":123}",         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"no_such_tool\"}}",
         "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}," + "{},".repeat(500) + "{}]",
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":\"x\"}",
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\"}", "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":null}",
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":[\"create_task\"]}",
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":5}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":{}}}",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\",\"params\":[]}", "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}",
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + "m".repeat(100_000) + "\"}"));
     for (String[] call : new String[][] {
         {"create_task", "{\"content\":123}"}, {"create_task", "{\"content\":\"\"}"}, {"create_task", "{\"content\":\"x\",\"priority\":\"high\"}"},
@@ -817,9 +838,8 @@ class FuzzIT {
         {"add_comment", "{\"task_id\":1}"}, {"create_project", "{\"name\":\"\"}"}, {"register_agent", "{\"name\":123}"},
         {"create_webhook", "{\"url\":\"not a url\"}"}, {"create_webhook", "{\"url\":\"ftp://x\",\"events\":[\"task.exploded\"]}"},
         {"claim_task", "{\"task_id\":\"abc\"}"}, {"add_dependency", "{\"task_id\":987654,\"blocked_by\":1}"},
-        {"set_task_context", "{\"task_id\":987654,\"context\":{\"a\":1}}"}}) {
-      // left out: tools/call without params, and arguments that are not an object: the MCP SDK answers
-      // 500 to both (an open finding in docs/reliability-fuzz-two-node.md)
+        {"set_task_context", "{\"task_id\":987654,\"context\":{\"a\":1}}"}, {"create_task", "\"x\""}, {"create_task", "[1]"},
+        {"delete_task", "1"}, {"list_tasks", "true"}}) {
       bodies.add("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"" + call[0] + "\",\"arguments\":" + call[1] + "}}");
     }
     Arbitrary<String> accept = Arbitraries.of("application/json, text/event-stream", "application/json", "text/html", "");
