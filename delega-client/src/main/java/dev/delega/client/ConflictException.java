@@ -9,8 +9,10 @@ import tools.jackson.core.type.TypeReference;
 /**
  * 409: the request conflicts with the current state. The code says which conflict: {@code
  * version_conflict} (the current {@link #context()} and {@link #version()} are attached), {@code
- * lease_superseded}, {@code lease_held}, {@code duplicate_task} (with the {@link #matches()}), or
- * plain {@code conflict}.
+ * lease_superseded}, {@code lease_held}, {@code duplicate_task} (with the {@link #matches()}),
+ * {@code idempotency_answer_lost} (a request with this {@code Idempotency-Key} did its work but its
+ * answer was lost; the body's {@code resource} and {@code id} name the result when known), or plain
+ * {@code conflict}.
  */
 public final class ConflictException extends DelegaApiException {
   private static final TypeReference<Map<String, Object>> CONTEXT = new TypeReference<>() {};

@@ -5,12 +5,14 @@ import dev.delega.api.Problem;
 import dev.delega.server.agent.Caller;
 import dev.delega.server.http.Http;
 import dev.delega.server.internal.DelegaException;
+import dev.delega.server.store.Database;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +26,11 @@ import tools.jackson.databind.JsonNode;
  * the key (per agent; per client address without one) for the request's fingerprint, and either
  * lets the route run, replays the stored response with {@code Idempotent-Replayed: true}, refuses
  * another body with 422 {@code idempotency_mismatch}, or waits for a concurrent request with the
- * same key to finish (409 {@code conflict} if it does not finish in time). An after-filter stores
- * the route's response; a 5xx or 429 gives the key up instead, so that a retry does the work. A
+ * same key to finish (409 {@code conflict} if it does not finish in time). The owner's first write
+ * marks the key committed in the same transaction (a rider on the database, attached to the
+ * request's thread), so a key whose work committed but whose answer was lost is answered 409
+ * {@code idempotency_answer_lost}, never run again. An after-filter stores the route's response; a
+ * 5xx or 429 gives the key up instead when none of the work committed, so that a retry does it. A
  * response carrying a one-time secret (a new agent's {@code api_key}, a webhook's {@code secret})
  * is never stored: its replay is a 409 naming the resource.
  */
@@ -41,10 +46,12 @@ final class IdempotencyFilter {
   private static final List<String> SECRET_FIELDS = List.of("api_key", "secret");
 
   private final IdempotencyKeys keys;
+  private final Database db;
   private final Duration wait;
 
-  IdempotencyFilter(IdempotencyKeys keys, Duration wait) {
+  IdempotencyFilter(IdempotencyKeys keys, Database db, Duration wait) {
     this.keys = keys;
+    this.db = db;
     this.wait = wait;
   }
 
@@ -69,6 +76,8 @@ final class IdempotencyFilter {
       switch (keys.claim(scope, key, fingerprint)) {
         case IdempotencyKeys.Owned owned -> {
           ctx.attribute(OWNED, owned);
+          // Javalin runs the before-filters, the route and the after-filters on this one thread.
+          db.attachRider(keys.committedMark(owned));
           return;
         }
         case IdempotencyKeys.Replay replay -> {
@@ -80,6 +89,7 @@ final class IdempotencyFilter {
                 "idempotency_mismatch",
                 HEADER + " '" + key + "' was already used with a different request (method, path or body);"
                     + " use a new key for a new request");
+        case IdempotencyKeys.AnswerLost lost -> throw answerLost(key, lost);
         case IdempotencyKeys.InProgress p -> {
           if (System.nanoTime() > deadline) {
             throw new DelegaException.Conflict(
@@ -89,6 +99,24 @@ final class IdempotencyFilter {
         }
       }
     }
+  }
+
+  private static DelegaException answerLost(String key, IdempotencyKeys.AnswerLost lost) {
+    String what = lost.resultId() == null ? "" : " (it returned " + lost.resultType() + " " + lost.resultId() + ")";
+    DelegaException e =
+        new DelegaException.Conflict(
+            "idempotency_answer_lost",
+            "the request with " + HEADER + " '" + key + "' completed its work at "
+                + Instant.ofEpochMilli(lost.committedAt()) + what + ", but its answer was lost before it could be"
+                + " stored (the server stopped or the request failed after its write), so it cannot be replayed and"
+                + " will not be run again; read the result instead"
+                + (lost.resultId() == null ? " (e.g. GET /api/events)" : "")
+                + ", and use a new key for a new request");
+    e.with("committed_at", Instant.ofEpochMilli(lost.committedAt()).toString());
+    if (lost.resultId() != null) {
+      e.with("resource", lost.resultType()).with("id", lost.resultId());
+    }
+    return e;
   }
 
   private static String scope(Context ctx) {
@@ -120,6 +148,8 @@ final class IdempotencyFilter {
       return;
     }
     ctx.attribute(OWNED, null);
+    // Before storing anything: the key's own writes must not carry the mark.
+    db.detachRider();
     int status = ctx.statusCode();
     try {
       if (status >= 500 || status == 429) {
@@ -144,7 +174,8 @@ final class IdempotencyFilter {
       }
       keys.complete(owned, status, headers, new String(body, StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
-      // The response still goes out; the key stays in progress until its lock runs out.
+      // The response still goes out. The key stays in progress until its lock runs out; then it is
+      // free again if none of the work committed, and answered idempotency_answer_lost if it did.
       LOG.warn("could not store the response of {} {} for its {}", ctx.method(), ctx.path(), HEADER, e);
     }
   }

@@ -1,6 +1,10 @@
 package dev.delega.server.context;
 
+import dev.delega.api.Comment;
 import dev.delega.api.Json;
+import dev.delega.api.Project;
+import dev.delega.api.Task;
+import dev.delega.server.internal.DelegaException;
 import dev.delega.server.store.Database;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,9 +17,11 @@ import tools.jackson.core.type.TypeReference;
 /**
  * The stored {@code Idempotency-Key}s: one row per (caller scope, key), taken "in progress" in its
  * own committed transaction before the request runs (the unique index decides which of two
- * concurrent requests owns the key, on every node), then completed with the response. A row older
- * than the retention is free again; an in-progress row whose owner died is taken over after the
- * lock time.
+ * concurrent requests owns the key, on every node), marked committed by the request's first write
+ * in that write's own transaction (see {@link #committedMark}), then completed with the response. A
+ * row older than the retention is free again; an in-progress row whose owner died before any of
+ * its work committed is taken over after the lock time; one whose work committed is never run
+ * again ({@link AnswerLost}).
  */
 final class IdempotencyKeys {
   /** How long a key is remembered. */
@@ -51,6 +57,14 @@ final class IdempotencyKeys {
   /** Another request with the key is still running. */
   record InProgress() implements Claim {}
 
+  /**
+   * The work of an earlier request with the key committed, but its answer was never stored (the
+   * process died in between, or the request failed after its write) and no live request holds
+   * the key: the work must not run again. {@code resultType}/{@code resultId} name what the first
+   * write returned when it was a resource with an id (null otherwise).
+   */
+  record AnswerLost(long committedAt, String resultType, Long resultId) implements Claim {}
+
   /** Takes {@code key} for the request with this fingerprint, or says why not. */
   Claim claim(String scope, String key, String requestHash) {
     long now = clock.millis();
@@ -78,9 +92,10 @@ final class IdempotencyKeys {
           int takenOver =
               h.createUpdate(
                       "UPDATE idempotency_keys SET request_hash = :hash, owner = :owner, completed = FALSE,"
-                          + " status = NULL, headers = NULL, body = NULL, created_at = :now, locked_until = :lock"
-                          + " WHERE scope = :scope AND idem_key = :key"
-                          + " AND (created_at < :cutoff OR (completed = FALSE AND locked_until < :now))")
+                          + " status = NULL, headers = NULL, body = NULL, created_at = :now, locked_until = :lock,"
+                          + " committed_at = NULL, result_type = NULL, result_id = NULL"
+                          + " WHERE scope = :scope AND idem_key = :key AND (created_at < :cutoff"
+                          + " OR (completed = FALSE AND committed_at IS NULL AND locked_until < :now))")
                   .bind("scope", scope)
                   .bind("key", key)
                   .bind("hash", requestHash)
@@ -93,7 +108,8 @@ final class IdempotencyKeys {
             return new Owned(id(h, scope, key), owner);
           }
           return h.createQuery(
-                  "SELECT request_hash, completed, status, headers, body FROM idempotency_keys"
+                  "SELECT request_hash, completed, status, headers, body, locked_until, committed_at,"
+                      + " result_type, result_id FROM idempotency_keys"
                       + " WHERE scope = :scope AND idem_key = :key")
               .bind("scope", scope)
               .bind("key", key)
@@ -103,7 +119,12 @@ final class IdempotencyKeys {
                       return (Claim) new Mismatch();
                     }
                     if (!rs.getBoolean("completed")) {
-                      return new InProgress();
+                      long committedAt = rs.getLong("committed_at");
+                      if (rs.wasNull() || rs.getLong("locked_until") >= now) {
+                        return new InProgress();
+                      }
+                      long resultId = rs.getLong("result_id");
+                      return new AnswerLost(committedAt, rs.getString("result_type"), rs.wasNull() ? null : resultId);
                     }
                     String headers = rs.getString("headers");
                     return new Replay(
@@ -133,6 +154,55 @@ final class IdempotencyKeys {
     h.createUpdate("DELETE FROM idempotency_keys WHERE created_at < :cutoff").bind("cutoff", cutoff).execute();
   }
 
+  /**
+   * What the owner of a key attaches to its thread's next write unit ({@link
+   * Database#attachRider}): marks the key committed in that unit's transaction, with what the unit
+   * returned, so that the work and the mark commit together. When the key is no longer this
+   * owner's (a retry took it over after the lock ran out) the unit is refused and rolled back.
+   */
+  Database.Rider committedMark(Owned owned) {
+    return (tx, result) -> {
+      String type;
+      Long id;
+      switch (result) {
+        case Task t -> {
+          type = "task";
+          id = t.id();
+        }
+        case Comment c -> {
+          type = "comment";
+          id = c.id();
+        }
+        case Project p -> {
+          type = "project";
+          id = p.id();
+        }
+        case null, default -> {
+          type = null;
+          id = null;
+        }
+      }
+      int marked =
+          tx.handle()
+              .createUpdate(
+                  "UPDATE idempotency_keys SET committed_at = COALESCE(committed_at, :now),"
+                      + " result_type = COALESCE(result_type, :type), result_id = COALESCE(result_id, :rid)"
+                      + " WHERE id = :id AND owner = :owner AND completed = FALSE")
+              .bind("now", clock.millis())
+              .bind("type", type)
+              .bind("rid", id)
+              .bind("id", owned.id())
+              .bind("owner", owned.owner())
+              .execute();
+      if (marked != 1) {
+        throw new DelegaException.Conflict(
+            "the Idempotency-Key of this request was taken over by a retry after its "
+                + LOCK.toMinutes()
+                + "-minute lock ran out; nothing was changed");
+      }
+    };
+  }
+
   /** Stores the response of an owned key; later requests with it replay this. */
   void complete(Owned owned, int status, Map<String, String> headers, String body) {
     db.write(
@@ -149,14 +219,31 @@ final class IdempotencyKeys {
                 .execute());
   }
 
-  /** Gives an owned key up without a response (the request failed in a way worth retrying). */
+  /**
+   * Gives an owned key up without a response (the request failed in a way worth retrying): the key
+   * is freed when none of the request's work committed; otherwise its lock ends now, so that the
+   * next request with it learns at once that the answer is lost instead of running the work again.
+   */
   void release(Owned owned) {
     db.write(
-        tx ->
-            tx.handle()
-                .createUpdate("DELETE FROM idempotency_keys WHERE id = :id AND owner = :owner AND completed = FALSE")
+        tx -> {
+          Handle h = tx.handle();
+          int deleted =
+              h.createUpdate(
+                      "DELETE FROM idempotency_keys WHERE id = :id AND owner = :owner AND completed = FALSE"
+                          + " AND committed_at IS NULL")
+                  .bind("id", owned.id())
+                  .bind("owner", owned.owner())
+                  .execute();
+          if (deleted == 0) {
+            h.createUpdate(
+                    "UPDATE idempotency_keys SET locked_until = 0 WHERE id = :id AND owner = :owner"
+                        + " AND completed = FALSE")
                 .bind("id", owned.id())
                 .bind("owner", owned.owner())
-                .execute());
+                .execute();
+          }
+          return null;
+        });
   }
 }

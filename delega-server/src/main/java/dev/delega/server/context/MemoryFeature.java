@@ -16,7 +16,8 @@ public final class MemoryFeature {
     Links links = new Links(features.database(), features.tasks(), features.clock());
     features.routes().accept(api -> new MemoryRoutes(features.context(), recall, links).register(api));
     IdempotencyFilter idempotency =
-        new IdempotencyFilter(new IdempotencyKeys(features.database(), features.clock()), IDEMPOTENCY_WAIT);
+        new IdempotencyFilter(
+            new IdempotencyKeys(features.database(), features.clock()), features.database(), IDEMPOTENCY_WAIT);
     features.javalin().accept(
         cfg -> {
           cfg.routes.before(idempotency::before);

@@ -21,6 +21,18 @@ public interface Database extends AutoCloseable {
   /** Cheap liveness check of the store; throws when it is unusable. */
   void check();
 
+  /**
+   * Attaches {@code rider} to the calling thread: the next write unit this thread starts runs it in
+   * the same transaction, after the unit's own work and given its result, so both commit or
+   * neither does (a rider that throws rolls the unit back). Once a unit carrying it has committed
+   * the rider is detached; a unit that fails leaves it attached for the next one. A write that
+   * joins an outer unit does not run it; nor does a write started on another thread.
+   */
+  void attachRider(Rider rider);
+
+  /** Detaches the calling thread's rider, if any. */
+  void detachRider();
+
   /** Writes waiting to be committed (SQLite's writer queue; 0 for PostgreSQL). */
   default int pendingWrites() {
     return 0;
@@ -28,6 +40,12 @@ public interface Database extends AutoCloseable {
 
   @Override
   void close();
+
+  /** Work that rides along with a thread's next write unit; see {@link #attachRider}. */
+  @FunctionalInterface
+  interface Rider {
+    void apply(Tx tx, Object unitResult) throws Exception;
+  }
 
   /** A piece of database work. */
   @FunctionalInterface

@@ -24,6 +24,7 @@ public final class PostgresDatabase implements Database {
   private final Jdbi jdbi;
   private final String description;
   private final ThreadLocal<Tx> current = new ThreadLocal<>();
+  private final Riders riders = new Riders();
 
   private PostgresDatabase(HikariDataSource pool, String description) {
     this.pool = pool;
@@ -71,6 +72,7 @@ public final class PostgresDatabase implements Database {
     if (outer != null) {
       return call(work, outer);
     }
+    Rider rider = riders.current();
     for (int attempt = 1; ; attempt++) {
       Tx[] holder = new Tx[1];
       try {
@@ -82,11 +84,14 @@ public final class PostgresDatabase implements Database {
                   holder[0] = tx;
                   current.set(tx);
                   try {
-                    return call(work, tx);
+                    T r = call(work, tx);
+                    Riders.run(rider, tx, r);
+                    return r;
                   } finally {
                     current.remove();
                   }
                 });
+        riders.committed(rider);
         for (Runnable hook : holder[0].afterCommitActions()) {
           try {
             hook.run();
@@ -139,6 +144,16 @@ public final class PostgresDatabase implements Database {
   @Override
   public void check() {
     read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+  }
+
+  @Override
+  public void attachRider(Rider rider) {
+    riders.attach(rider);
+  }
+
+  @Override
+  public void detachRider() {
+    riders.detach();
   }
 
   @Override

@@ -48,6 +48,7 @@ public final class SqliteDatabase implements Database {
   private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
   private final Thread writerThread;
   private final ThreadLocal<Tx> current = new ThreadLocal<>();
+  private final Riders riders = new Riders();
   private volatile boolean closed;
 
   private SqliteDatabase(Path file) throws SQLException {
@@ -114,12 +115,14 @@ public final class SqliteDatabase implements Database {
     if (closed) {
       throw new DelegaException.Unavailable("the server is shutting down");
     }
-    Job<T> job = new Job<>(work, new CompletableFuture<>());
+    // The rider travels with the unit: the writer thread cannot see the caller's thread-local.
+    Job<T> job = new Job<>(work, riders.current(), new CompletableFuture<>());
     try {
       if (!queue.offer(job, 30, TimeUnit.SECONDS)) {
         throw new DelegaException.Unavailable("the write queue is full; retry shortly");
       }
       Done<T> done = job.future.get();
+      riders.committed(job.rider);
       for (Runnable hook : done.afterCommit()) {
         try {
           hook.run();
@@ -200,7 +203,9 @@ public final class SqliteDatabase implements Database {
       current.set(tx);
       try {
         control("SAVEPOINT unit");
-        results[i] = batch.get(i).work.apply(tx);
+        Job<?> job = batch.get(i);
+        results[i] = job.work.apply(tx);
+        Riders.run(job.rider, tx, results[i]);
         control("RELEASE unit");
         hooks.add(tx.afterCommitActions());
       } catch (Throwable t) {
@@ -275,6 +280,16 @@ public final class SqliteDatabase implements Database {
   }
 
   @Override
+  public void attachRider(Rider rider) {
+    riders.attach(rider);
+  }
+
+  @Override
+  public void detachRider() {
+    riders.detach();
+  }
+
+  @Override
   public int pendingWrites() {
     return queue.size();
   }
@@ -308,7 +323,7 @@ public final class SqliteDatabase implements Database {
     readers.close();
   }
 
-  private record Job<T>(Work<Tx, T> work, CompletableFuture<Done<T>> future) {}
+  private record Job<T>(Work<Tx, T> work, Rider rider, CompletableFuture<Done<T>> future) {}
 
   /** A committed unit's answer and the actions its caller runs now that it is on disk. */
   private record Done<T>(T result, List<Runnable> afterCommit) {}

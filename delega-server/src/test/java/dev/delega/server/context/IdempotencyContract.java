@@ -3,12 +3,16 @@ package dev.delega.server.context;
 import static dev.delega.server.conformance.Fleet.body;
 import static dev.delega.server.conformance.Fleet.expect;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.delega.api.Task;
 import dev.delega.client.DelegaClient;
 import dev.delega.client.RawResponse;
 import dev.delega.server.conformance.Fleet;
 import dev.delega.server.conformance.Fleet.Actor;
+import dev.delega.server.internal.DelegaException;
+import dev.delega.server.store.Database;
+import dev.delega.server.store.Dialect;
 import dev.delega.server.testing.DelegaServerExtension;
 import dev.delega.server.testing.MutableClock;
 import java.time.Duration;
@@ -43,6 +47,35 @@ abstract class IdempotencyContract {
 
   private static String newKey() {
     return UUID.randomUUID().toString();
+  }
+
+  private Database db() {
+    return server().wiring().database();
+  }
+
+  /**
+   * Makes every {@code event} on {@code table} (where {@code condition} holds, if given) fail until
+   * closed: as far as the database is concerned, the process died at that statement.
+   */
+  private AutoCloseable failing(String name, String table, String event, String condition) {
+    Database db = db();
+    if (db.dialect() == Dialect.SQLITE) {
+      db.write(tx -> tx.handle().execute(
+          "CREATE TRIGGER " + name + " BEFORE " + event + " ON " + table
+              + (condition == null ? "" : " WHEN " + condition)
+              + " BEGIN SELECT RAISE(ABORT, 'injected failure'); END"));
+      return () -> db.write(tx -> tx.handle().execute("DROP TRIGGER " + name));
+    }
+    db.write(tx -> {
+      tx.handle().execute(
+          "CREATE OR REPLACE FUNCTION injected_failure() RETURNS trigger LANGUAGE plpgsql"
+              + " AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$");
+      return tx.handle().execute(
+          "CREATE TRIGGER " + name + " BEFORE " + event + " ON " + table + " FOR EACH ROW"
+              + (condition == null ? "" : " WHEN (" + condition + ")")
+              + " EXECUTE FUNCTION injected_failure()");
+    });
+    return () -> db.write(tx -> tx.handle().execute("DROP TRIGGER " + name + " ON " + table));
   }
 
   @Test
@@ -224,5 +257,105 @@ abstract class IdempotencyContract {
     assertThat(replay.text()).isEqualTo(first.text());
     assertThat(replay.header("Idempotent-Replayed")).contains("true");
     assertThat(again.tasks().list()).hasSize(1);
+  }
+
+  /**
+   * The crash window: the create committed, then storing its answer failed (as when the process is
+   * killed between the two). A retry, however late within the key's retention, never creates the
+   * task again: it is told 409 {@code idempotency_answer_lost} with the task's id.
+   */
+  @Test
+  void workThatCommittedIsNeverDoneAgainWhenItsAnswerWasLost() throws Exception {
+    Actor a = fleet().worker("idem");
+    String k = newKey();
+    Map<String, Object> task = body("content", "created once, answer lost");
+    RawResponse first;
+    try (AutoCloseable crash = failing("lose_answers", "idempotency_keys", "UPDATE OF completed", "NEW.completed = TRUE")) {
+      first = a.send("POST", "/tasks", task, key(k));
+    }
+    long id = expect(first, 201).get("id").asLong();
+
+    clock().advance(IdempotencyKeys.LOCK.plusSeconds(1));
+    RawResponse retry = a.send("POST", "/tasks", task, key(k));
+    RawResponse other = a.send("POST", "/tasks", body("content", "something else"), key(k));
+    clock().advance(Duration.ofHours(23));
+    RawResponse late = a.send("POST", "/tasks", task, key(k));
+
+    for (RawResponse r : List.of(retry, late)) {
+      JsonNode lost = expect(r, 409);
+      assertThat(lost.get("code").asString()).isEqualTo("idempotency_answer_lost");
+      assertThat(lost.get("error").asString()).contains(k).contains("task " + id);
+      assertThat(lost.get("resource").asString()).isEqualTo("task");
+      assertThat(lost.get("id").asLong()).isEqualTo(id);
+      assertThat(lost.get("committed_at").asString()).isNotBlank();
+      assertThat(r.header("Idempotent-Replayed")).isEmpty();
+    }
+    assertThat(expect(other, 422).get("code").asString()).isEqualTo("idempotency_mismatch");
+    assertThat(a.client().tasks().list()).extracting(Task::id).containsExactly(id);
+  }
+
+  /**
+   * The other crash: the key was taken, then the process died before any of the work committed.
+   * Once the key's lock runs out a retry does the work, once.
+   */
+  @Test
+  void workThatNeverCommittedIsDoneByARetryOnceTheLockRunsOut() throws Exception {
+    Actor a = fleet().worker("idem");
+    String k = newKey();
+    Map<String, Object> task = body("content", "never committed, then done once");
+    RawResponse failed;
+    try (AutoCloseable noTasks = failing("no_new_tasks", "tasks", "INSERT", null);
+        AutoCloseable keepKeys = failing("keep_keys", "idempotency_keys", "DELETE", null)) {
+      failed = a.send("POST", "/tasks", task, key(k));
+    }
+    assertThat(failed.status()).as("the store failed").isGreaterThanOrEqualTo(500);
+    assertThat(a.client().tasks().list()).isEmpty();
+
+    clock().advance(IdempotencyKeys.LOCK.plusSeconds(1));
+    RawResponse retry = a.send("POST", "/tasks", task, key(k));
+    RawResponse replay = a.send("POST", "/tasks", task, key(k));
+
+    assertThat(retry.status()).isEqualTo(201);
+    assertThat(retry.header("Idempotent-Replayed")).isEmpty();
+    assertThat(replay.status()).isEqualTo(201);
+    assertThat(replay.header("Idempotent-Replayed")).contains("true");
+    assertThat(replay.text()).isEqualTo(retry.text());
+    assertThat(a.client().tasks().list()).hasSize(1);
+  }
+
+  /**
+   * A request that outlived its lock and lost its key to a retry cannot commit its work any more;
+   * and a key whose work committed is not freed when the request then fails (5xx): its lock ends
+   * at once, so the next request learns that the answer is lost.
+   */
+  @Test
+  void aKeyTakenOverRefusesItsFormerOwnersWorkAndCommittedWorkKeepsItsKey() {
+    Database db = db();
+    IdempotencyKeys keys = new IdempotencyKeys(db, clock());
+    String scope = "test:" + newKey();
+    String k = newKey();
+    String marker = Fleet.unique("late owner");
+    String insert = "INSERT INTO tasks (content, created_at, updated_at) VALUES (?, 1, 1)";
+    IdempotencyKeys.Owned slow = (IdempotencyKeys.Owned) keys.claim(scope, k, "request");
+    assertThat(keys.claim(scope, k, "request")).isInstanceOf(IdempotencyKeys.InProgress.class);
+    clock().advance(IdempotencyKeys.LOCK.plusSeconds(1));
+    IdempotencyKeys.Owned retry = (IdempotencyKeys.Owned) keys.claim(scope, k, "request");
+    try {
+      db.attachRider(keys.committedMark(slow));
+      assertThatThrownBy(() -> db.write(tx -> tx.handle().execute(insert, marker)))
+          .isInstanceOf(DelegaException.Conflict.class)
+          .hasMessageContaining("taken over");
+      db.attachRider(keys.committedMark(retry));
+      db.write(tx -> tx.handle().execute(insert, marker));
+      db.detachRider();
+      keys.release(retry);
+
+      assertThat(db.<Long>read(h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE content = ?").bind(0, marker)
+          .mapTo(Long.class).one())).isEqualTo(1);
+      assertThat(keys.claim(scope, k, "request")).isInstanceOf(IdempotencyKeys.AnswerLost.class);
+    } finally {
+      db.detachRider();
+      db.write(tx -> tx.handle().execute("DELETE FROM tasks WHERE content = ?", marker));
+    }
   }
 }

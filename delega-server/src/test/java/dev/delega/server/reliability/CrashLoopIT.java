@@ -48,14 +48,20 @@ import tools.jackson.databind.JsonNode;
  * value, never anything else; the check then adopts what it found, so the next round starts from
  * known state. Context writes use a fresh key each time, so an acknowledged key must be there.
  * Requests with an {@code Idempotency-Key} whose answer was lost are sent again, same key and body,
- * after some restarts: the answer must be the stored one (replayed), a fresh success (the key was
- * never taken), or 409 "still in progress" (killed between the work and storing its answer, the
- * window decision 0006 accepts); and no keyed create may exist twice.
+ * right after every seventh restart and the last: the answer must be the stored one (replayed), a
+ * fresh success (the work had not committed), 409 {@code idempotency_answer_lost} naming the
+ * resource the work made, or 409 "still in progress" (the key's two-minute lock still holds). At
+ * the end every keyed request whose answer was lost and not yet settled (answered "still in
+ * progress", or lost in a round without retries) is sent once more, once its lock has run out:
+ * then only a replay, a fresh success or {@code idempotency_answer_lost} is right (decision 0006).
+ * No keyed create or keyed comment may ever exist twice.
  */
 class CrashLoopIT {
   static final int KILLS = 20;
   static final int WRITERS = 6;
   static final int RETRY_KEYS_EVERY = 7;
+  /** The server's Idempotency-Key lock ({@code IdempotencyKeys.LOCK}), plus a margin. */
+  static final Duration KEY_LOCK = Duration.ofMinutes(2).plusSeconds(5);
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
@@ -91,11 +97,18 @@ class CrashLoopIT {
   /** A POST with an Idempotency-Key whose answer was lost at a kill. */
   record Keyed(String path, String body, String key, String kind, long taskId, String content) {}
 
+  /**
+   * A keyed request left unsettled at {@code atNanos} (answered "still in progress", or its answer
+   * lost at a kill before then): its key's lock ends at the latest {@link #KEY_LOCK} later.
+   */
+  record Held(Keyed keyed, long atNanos) {}
+
   /** A non-2xx, non-lost answer: a bug unless it is a 4xx the load may cause. */
   record Refusal(String request, int status, String body) {}
 
   private final Map<Long, Expect> tasks = new ConcurrentHashMap<>();
   private final Queue<Keyed> lostKeyed = new ConcurrentLinkedQueue<>();
+  private final Queue<Held> unsettledKeys = new ConcurrentLinkedQueue<>();
   private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
   private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
   private final Set<String> keyedContents = ConcurrentHashMap.newKeySet();
@@ -140,7 +153,7 @@ class CrashLoopIT {
               retries.add(k);
             }
           } else {
-            lostKeyed.clear();
+            settleLater();
           }
           String base = api;
           AtomicBoolean running = new AtomicBoolean(true);
@@ -152,7 +165,7 @@ class CrashLoopIT {
           }
           List<Thread> retrying = new ArrayList<>();
           for (Keyed k : retries) {
-            retrying.add(Thread.ofVirtual().start(() -> retry(base, k)));
+            retrying.add(Thread.ofVirtual().start(() -> retry(base, k, false)));
           }
           Thread.sleep(1000 + random.nextInt(2500));
           for (Thread t : retrying) {
@@ -178,7 +191,37 @@ class CrashLoopIT {
               round, tasks.size(), lost.get(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         }
 
-        // the last restart stays up: every committed event must reach the receiver
+        // the last restart stays up: unsettled keys are sent once more, after their lock ran out
+        settleLater();
+        List<Held> unsettled = new ArrayList<>(unsettledKeys);
+        unsettledKeys.clear();
+        if (!unsettled.isEmpty()) {
+          long oldest = unsettled.stream().mapToLong(Held::atNanos).min().orElseThrow();
+          long waitMillis = (oldest + KEY_LOCK.toNanos() - System.nanoTime()) / 1_000_000 + 1;
+          if (waitMillis > 0) {
+            // only when no key is due yet, so the check is never empty
+            System.out.printf("crash loop: waiting %d s for the oldest Idempotency-Key lock%n", waitMillis / 1000);
+            Thread.sleep(waitMillis);
+          }
+          List<Thread> late = new ArrayList<>();
+          String base = api;
+          long now = System.nanoTime();
+          for (Held h : unsettled) {
+            if (h.atNanos() + KEY_LOCK.toNanos() <= now) {
+              late.add(Thread.ofVirtual().start(() -> retry(base, h.keyed(), true)));
+            }
+          }
+          for (Thread t : late) {
+            t.join();
+          }
+          System.out.printf(
+              "crash loop: %d of %d unsettled keyed requests re-sent after their lock%n", late.size(), unsettled.size());
+          assertThat(failures).as("failures in the late retries").isEmpty();
+          assertThat(refusals).as("refused late retries").isEmpty();
+          verifiedChecks += verify(api, KILLS + 1, true);
+        }
+
+        // every committed event must reach the receiver
         Map<Long, String> events = events(api);
         Set<Long> due =
             events.entrySet().stream()
@@ -374,27 +417,36 @@ class CrashLoopIT {
     tasks.put(task.get("id").asLong(), new Expect(task.get("id").asLong(), content, owner));
   }
 
-  /** Sends a keyed request again after a restart and checks the answer against the ledger. */
-  private void retry(String api, Keyed k) {
+  /**
+   * Sends a keyed request again after a restart and checks the answer against the ledger; {@code
+   * late}: the key's lock has run out, so "still in progress" is wrong.
+   */
+  private void retry(String api, Keyed k, boolean late) {
     try {
       HttpResponse<byte[]> r = send(postRequest(api, k.path(), adminKey, k.body(), k.key()));
       String outcome;
+      String when = late ? " after the lock" : "";
       if (r.statusCode() / 100 == 2) {
         boolean replayed = "true".equals(r.headers().firstValue("Idempotent-Replayed").orElse(null));
-        outcome = k.kind() + (replayed ? " replayed" : " done after restart");
-        JsonNode body = Json.mapper().readTree(r.body());
-        assertThat(body.get("content").asString()).isEqualTo(k.content());
-        if (k.kind().equals("create")) {
-          track(body, k.content(), -2);
-        } else {
-          Expect e = tasks.get(k.taskId());
-          synchronized (e) {
-            e.comments.put(body.get("id").asLong(), k.content());
-            e.commentedSinceCheck = true;
-          }
-        }
-      } else if (r.statusCode() == 409 && code(r).equals("conflict")) {
+        outcome = k.kind() + (replayed ? " replayed" : " done after restart") + when;
+        adopt(k, Json.mapper().readTree(r.body()));
+      } else if (r.statusCode() == 409 && code(r).equals("idempotency_answer_lost")) {
+        outcome = k.kind() + " answer lost (409)" + when;
+        JsonNode lostAnswer = Json.mapper().readTree(r.body());
+        String resource = k.kind().equals("create") ? "task" : "comment";
+        assertThat(lostAnswer.path("resource").asString("")).as("resource named by %s", lostAnswer).isEqualTo(resource);
+        long id = lostAnswer.get("id").asLong();
+        JsonNode made =
+            k.kind().equals("create")
+                ? get(api, "/tasks/" + id, adminKey)
+                : stream(get(api, "/tasks/" + k.taskId() + "/comments", adminKey))
+                    .filter(c -> c.get("id").asLong() == id)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("comment " + id + " named by " + lostAnswer + " is missing"));
+        adopt(k, made);
+      } else if (!late && r.statusCode() == 409 && code(r).equals("conflict")) {
         outcome = k.kind() + " still in progress (409)";
+        unsettledKeys.add(new Held(k, System.nanoTime()));
       } else {
         refusals.add(new Refusal("retry " + k, r.statusCode(), new String(r.body())));
         return;
@@ -405,6 +457,35 @@ class CrashLoopIT {
     } catch (Throwable t) {
       failures.add(t);
     }
+  }
+
+  /** Keyed requests whose answer was lost at the last kill wait for the retry after their lock. */
+  private void settleLater() {
+    long now = System.nanoTime();
+    Keyed k;
+    while ((k = lostKeyed.poll()) != null) {
+      unsettledKeys.add(new Held(k, now));
+    }
+  }
+
+  /** Puts what a keyed request made (answered now, or named by a lost answer) into the ledger. */
+  private void adopt(Keyed k, JsonNode made) {
+    assertThat(made.get("content").asString()).isEqualTo(k.content());
+    if (k.kind().equals("create")) {
+      track(made, k.content(), -2);
+    } else {
+      Expect e = tasks.get(k.taskId());
+      synchronized (e) {
+        e.comments.put(made.get("id").asLong(), k.content());
+        e.commentedSinceCheck = true;
+      }
+    }
+  }
+
+  private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+    List<JsonNode> out = new ArrayList<>();
+    array.forEach(out::add);
+    return out.stream();
   }
 
   // ---- the checks --------------------------------------------------------------------------------

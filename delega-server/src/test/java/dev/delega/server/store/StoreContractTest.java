@@ -291,6 +291,52 @@ abstract class StoreContractTest {
     });
   }
 
+  @Test
+  void aRiderCommitsOrRollsBackWithItsThreadsNextWriteUnitOnly() throws Exception {
+    Database db = server().wiring().database();
+    String marker = Fleet.unique("rider");
+    String insert = "INSERT INTO tasks (content, created_at, updated_at) VALUES (?, 1, 1)";
+    List<Object> carried = Collections.synchronizedList(new ArrayList<>());
+    Callable<Long> rows =
+        () -> db.read(h -> h.createQuery("SELECT COUNT(*) FROM tasks WHERE content = ?").bind(0, marker).mapTo(Long.class).one());
+    db.attachRider((tx, result) -> {
+      carried.add(result);
+      tx.handle().execute(insert, marker);
+    });
+    try {
+      assertThatThrownBy(() -> db.write(tx -> {
+        tx.handle().execute(insert, marker);
+        throw new IllegalStateException("failed on purpose");
+      })).hasMessageContaining("on purpose");
+      Thread other = Thread.ofVirtual().start(() -> db.write(tx -> tx.handle().execute(insert, marker)));
+      other.join();
+      assertThat(carried).as("neither a failed unit nor another thread's unit carried it").isEmpty();
+      assertThat(rows.call()).isEqualTo(1);
+
+      String first = db.write(tx -> {
+        tx.handle().execute(insert, marker);
+        return db.write(inner -> "joined");
+      });
+      String second = db.write(tx -> "second");
+
+      assertThat(first).isEqualTo("joined");
+      assertThat(second).isEqualTo("second");
+      assertThat(carried).as("once, in the first unit that committed, given its result").containsExactly("joined");
+      assertThat(rows.call()).isEqualTo(3);
+
+      db.attachRider((tx, result) -> {
+        throw new IllegalStateException("the rider refuses");
+      });
+      assertThatThrownBy(() -> db.write(tx -> tx.handle().execute(insert, marker)))
+          .hasMessageContaining("the rider refuses");
+      assertThat(rows.call()).as("a refusing rider rolls its unit back").isEqualTo(3);
+    } finally {
+      db.detachRider();
+      db.write(tx -> tx.handle().execute("DELETE FROM tasks WHERE content = ?", marker));
+    }
+    assertThat(db.<String>write(tx -> "plain")).isEqualTo("plain");
+  }
+
   // ---------------------------------------------------------------- ordering and pagination
 
   @Test
