@@ -22,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +30,18 @@ import org.slf4j.LoggerFactory;
  * create-time check. Keeps the in-memory {@link SimilarityIndex} in step with the database: loaded
  * at start, updated after each local commit, and caught up from the shared event log every second
  * so that tasks written by other server nodes are found too.
+ *
+ * <p><b>Visibility without a scan.</b> A check by a caller without {@code tasks.read_all} must only
+ * match tasks {@link TaskAccess#visibleSql} lets it see. Selecting those ids per check would cost
+ * time in proportion to the caller's open tasks (linear in the number of open tasks for an agent
+ * that creates a fixed share of them), so the service keeps, per indexed task, who created, was
+ * assigned, completed and claimed it, its project and its chain root, and decides each candidate in
+ * memory as the index gathers it: involved directly, or in a delegation chain it takes part in. Only
+ * chains with more than one task need the database: one indexed probe per chain root, at most
+ * {@value #MAX_CHAIN_PROBES} per check (later chain candidates are skipped: the check may miss a
+ * match, never show an invisible one). The matches found are then checked once more with the exact
+ * rule in the query that reads their content, since tasks changed by other nodes reach the memory
+ * within a second only.
  */
 public final class DedupService implements Tasks.TaskListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DedupService.class);
@@ -40,7 +51,29 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
 
   private final Database db;
   private final SimilarityIndex index;
-  private final Map<Long, Long> projectOf = new ConcurrentHashMap<>();
+  /** At most this many delegation chains are looked up in the database per check. */
+  static final int MAX_CHAIN_PROBES = 32;
+
+  /** What the visibility rule needs of an indexed open task. */
+  private record Access(Long projectId, Long createdBy, Long assignedTo, Long completedBy, Long claimedBy, long root) {
+    boolean involves(Caller caller) {
+      return caller.is(createdBy) || caller.is(assignedTo) || caller.is(completedBy) || caller.is(claimedBy);
+    }
+  }
+
+  /** An open task as read at start. */
+  private record Loaded(long id, String content, Access access) {}
+
+  private static final String CHAIN_MEMBER =
+      "(r.created_by_agent_id = :me OR r.assigned_to_agent_id = :me OR r.claimed_by_agent_id = :me)";
+
+  private final Map<Long, Access> access = new ConcurrentHashMap<>();
+
+  /**
+   * Roots of delegation chains with more than one task, open or done. It only grows: a root that no
+   * longer has other tasks costs a needless probe, never a wrong answer.
+   */
+  private final Set<Long> chainRoots = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService tail =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("delega-dedup-tail").daemon(true).factory());
   private final Counter checks;
@@ -69,13 +102,21 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
     long start = System.nanoTime();
     db.read(
         h -> {
-          h.createQuery("SELECT id, content, project_id FROM tasks WHERE completed = FALSE")
+          h.createQuery("SELECT DISTINCT root_task_id FROM tasks WHERE root_task_id <> id")
+              .mapTo(Long.class)
+              .forEach(chainRoots::add);
+          h.createQuery(
+                  "SELECT id, content, project_id, created_by_agent_id, assigned_to_agent_id,"
+                      + " completed_by_agent_id, claimed_by_agent_id, root_task_id FROM tasks WHERE completed = FALSE")
               .setFetchSize(1000)
               .map((rs, ctx) -> {
-                long pid = rs.getLong("project_id");
-                return new Object[] {rs.getLong("id"), rs.getString("content"), rs.wasNull() ? null : pid};
+                long id = rs.getLong("id");
+                Long root = nullable(rs, "root_task_id");
+                return new Loaded(id, rs.getString("content"), new Access(nullable(rs, "project_id"),
+                    nullable(rs, "created_by_agent_id"), nullable(rs, "assigned_to_agent_id"),
+                    nullable(rs, "completed_by_agent_id"), nullable(rs, "claimed_by_agent_id"), root == null ? id : root));
               })
-              .forEach(r -> index((Long) r[0], (String) r[1], (Long) r[2]));
+              .forEach(t -> index(t.id(), t.content(), t.access()));
           return null;
         });
     loaded = true;
@@ -83,13 +124,14 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
         (System.nanoTime() - start) / 1_000_000, index.mode().name().toLowerCase(java.util.Locale.ROOT));
   }
 
-  private void index(long id, String content, Long projectId) {
+  private static Long nullable(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private void index(long id, String content, Access a) {
+    access.put(id, a);
     index.put(id, content);
-    if (projectId == null) {
-      projectOf.remove(id);
-    } else {
-      projectOf.put(id, projectId);
-    }
   }
 
   /** Applies changes committed since the last look, by any node. */
@@ -125,17 +167,21 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
 
   @Override
   public void saved(TaskRow row) {
+    if (row.rootTaskId() != null && row.rootTaskId() != row.id()) {
+      chainRoots.add(row.rootTaskId());
+    }
     if (row.completed()) {
       removed(row.id());
     } else {
-      index(row.id(), row.content(), row.projectId());
+      index(row.id(), row.content(), new Access(row.projectId(), row.createdBy(), row.assignedTo(),
+          row.completedBy(), row.claimedBy(), row.rootTaskId() == null ? row.id() : row.rootTaskId()));
     }
   }
 
   @Override
   public void removed(long taskId) {
     index.remove(taskId);
-    projectOf.remove(taskId);
+    access.remove(taskId);
   }
 
   /** The effective mode (lexical when the embedding model could not load). */
@@ -159,7 +205,7 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
     if (found.isEmpty()) {
       return new DedupResult(false, List.of());
     }
-    Map<Long, String> contents = contents(found);
+    Map<Long, String> contents = contents(caller, found);
     List<dev.delega.api.DedupMatch> matches = new ArrayList<>();
     for (DedupMatch m : found) {
       String c = contents.get(m.taskId());
@@ -173,33 +219,85 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
     return new DedupResult(!matches.isEmpty(), matches);
   }
 
-  private Map<Long, String> contents(List<DedupMatch> found) {
+  /** The content of the matches that are still open and, by the exact rule, visible to the caller. */
+  private Map<Long, String> contents(Caller caller, List<DedupMatch> found) {
     List<Long> ids = found.stream().map(DedupMatch::taskId).toList();
     return db.read(
         h -> {
           Map<Long, String> out = new HashMap<>();
-          h.createQuery("SELECT id, content FROM tasks WHERE completed = FALSE AND id IN (<ids>)")
+          h.createQuery("SELECT t.id, t.content FROM tasks t WHERE t.completed = FALSE AND t.id IN (<ids>) AND "
+                  + probeSql(caller))
               .bindList("ids", ids)
+              .bind("me", caller.agentId())
               .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2)))
               .forEach(e -> out.put(e.getKey(), e.getValue()));
           return out;
         });
   }
 
+  /**
+   * Which indexed tasks a check may return, decided per candidate (see the class comment). Used by
+   * one search on one thread.
+   */
   private LongPredicate allowed(Caller caller, Long projectId) {
-    LongPredicate inProject = projectId == null ? id -> true : id -> projectId.equals(projectOf.get(id));
+    LongPredicate inProject = projectId == null ? id -> true : id -> {
+      Access a = access.get(id);
+      return a != null && projectId.equals(a.projectId());
+    };
     if (caller.readsAll()) {
       return inProject;
     }
-    Set<Long> visible =
-        db.read(
-            (Handle h) ->
-                new HashSet<>(
-                    h.createQuery("SELECT t.id FROM tasks t WHERE t.completed = FALSE AND " + TaskAccess.visibleSql(caller))
-                        .bind("me", caller.agentId())
-                        .mapTo(Long.class)
-                        .list()));
-    return id -> visible.contains(id) && inProject.test(id);
+    if (!caller.isAgent()) {
+      return id -> false;
+    }
+    Map<Long, Boolean> chains = new HashMap<>();
+    return id -> {
+      Access a = access.get(id);
+      if (a == null || !inProject.test(id)) {
+        return false;
+      }
+      if (a.involves(caller)) {
+        return true;
+      }
+      if (!chainRoots.contains(a.root())) {
+        return false;
+      }
+      Boolean known = chains.get(a.root());
+      if (known == null) {
+        if (chains.size() >= MAX_CHAIN_PROBES) {
+          return false;
+        }
+        known = takesPartInChain(caller, a.root());
+        chains.put(a.root(), known);
+      }
+      return known;
+    };
+  }
+
+  /** True when the caller created, is assigned or claimed some task of the chain under {@code root}. */
+  private boolean takesPartInChain(Caller caller, long root) {
+    return db.read(
+        h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM tasks r WHERE r.root_task_id = :root AND " + CHAIN_MEMBER + ")")
+            .bind("root", root)
+            .bind("me", caller.agentId())
+            .mapTo(Boolean.class)
+            .one());
+  }
+
+  /**
+   * {@link TaskAccess#visibleSql} for a few known ids: the chain rule as a correlated probe on the
+   * root index instead of a subquery over every task the caller takes part in.
+   */
+  private static String probeSql(Caller caller) {
+    if (caller.readsAll()) {
+      return "1=1";
+    }
+    if (!caller.isAgent()) {
+      return "1=0";
+    }
+    return "(t.created_by_agent_id = :me OR t.assigned_to_agent_id = :me"
+        + " OR t.completed_by_agent_id = :me OR t.claimed_by_agent_id = :me"
+        + " OR EXISTS (SELECT 1 FROM tasks r WHERE r.root_task_id = t.root_task_id AND " + CHAIN_MEMBER + "))";
   }
 
   /** The create-time check: 409 {@code duplicate_task} with the matches when the content has duplicates. */
