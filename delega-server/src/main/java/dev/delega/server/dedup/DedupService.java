@@ -10,6 +10,8 @@ import dev.delega.server.task.TaskRow;
 import dev.delega.server.task.Tasks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * memory as the index gathers it: involved directly, or in a delegation chain it takes part in. Only
  * chains with more than one task need the database: one indexed probe per chain root, at most
  * {@value #MAX_CHAIN_PROBES} per check (later chain candidates are skipped: the check may miss a
- * match, never show an invisible one). The matches found are then checked once more with the exact
- * rule in the query that reads their content, since tasks changed by other nodes reach the memory
- * within a second only.
+ * match, never show an invisible one). The few matches found are then checked once more against
+ * their rows as their content is read, since tasks changed by other nodes reach the memory within
+ * a second only.
  */
 public final class DedupService implements Tasks.TaskListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DedupService.class);
@@ -55,7 +58,7 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
   static final int MAX_CHAIN_PROBES = 32;
 
   /** What the visibility rule needs of an indexed open task. */
-  private record Access(Long projectId, Long createdBy, Long assignedTo, Long completedBy, Long claimedBy, long root) {
+  private record Access(Long projectId, Long createdBy, Long assignedTo, Long completedBy, Long claimedBy, Long root) {
     boolean involves(Caller caller) {
       return caller.is(createdBy) || caller.is(assignedTo) || caller.is(completedBy) || caller.is(claimedBy);
     }
@@ -63,9 +66,6 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
 
   /** An open task as read at start. */
   private record Loaded(long id, String content, Access access) {}
-
-  private static final String CHAIN_MEMBER =
-      "(r.created_by_agent_id = :me OR r.assigned_to_agent_id = :me OR r.claimed_by_agent_id = :me)";
 
   private final Map<Long, Access> access = new ConcurrentHashMap<>();
 
@@ -109,13 +109,7 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
                   "SELECT id, content, project_id, created_by_agent_id, assigned_to_agent_id,"
                       + " completed_by_agent_id, claimed_by_agent_id, root_task_id FROM tasks WHERE completed = FALSE")
               .setFetchSize(1000)
-              .map((rs, ctx) -> {
-                long id = rs.getLong("id");
-                Long root = nullable(rs, "root_task_id");
-                return new Loaded(id, rs.getString("content"), new Access(nullable(rs, "project_id"),
-                    nullable(rs, "created_by_agent_id"), nullable(rs, "assigned_to_agent_id"),
-                    nullable(rs, "completed_by_agent_id"), nullable(rs, "claimed_by_agent_id"), root == null ? id : root));
-              })
+              .map((rs, ctx) -> loaded(rs))
               .forEach(t -> index(t.id(), t.content(), t.access()));
           return null;
         });
@@ -124,7 +118,14 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
         (System.nanoTime() - start) / 1_000_000, index.mode().name().toLowerCase(java.util.Locale.ROOT));
   }
 
-  private static Long nullable(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+  private static Loaded loaded(ResultSet rs) throws SQLException {
+    long id = rs.getLong("id");
+    return new Loaded(id, rs.getString("content"), new Access(nullable(rs, "project_id"),
+        nullable(rs, "created_by_agent_id"), nullable(rs, "assigned_to_agent_id"),
+        nullable(rs, "completed_by_agent_id"), nullable(rs, "claimed_by_agent_id"), nullable(rs, "root_task_id")));
+  }
+
+  private static Long nullable(ResultSet rs, String column) throws SQLException {
     long v = rs.getLong(column);
     return rs.wasNull() ? null : v;
   }
@@ -174,7 +175,7 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
       removed(row.id());
     } else {
       index(row.id(), row.content(), new Access(row.projectId(), row.createdBy(), row.assignedTo(),
-          row.completedBy(), row.claimedBy(), row.rootTaskId() == null ? row.id() : row.rootTaskId()));
+          row.completedBy(), row.claimedBy(), row.rootTaskId()));
     }
   }
 
@@ -219,20 +220,46 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
     return new DedupResult(!matches.isEmpty(), matches);
   }
 
-  /** The content of the matches that are still open and, by the exact rule, visible to the caller. */
+  /** The rows of the matches, by primary key only (see {@link #contents}). */
+  static final String CONTENTS_SQL =
+      "SELECT id, content, completed, project_id, created_by_agent_id, assigned_to_agent_id,"
+          + " completed_by_agent_id, claimed_by_agent_id, root_task_id FROM tasks WHERE id IN (<ids>)";
+
+  /**
+   * The content of the matches that are still open and that the caller may see, read again with
+   * the visibility rule applied to the rows (tasks changed by other nodes reach the memory within a
+   * second only). The primary key is the only condition: given {@code completed = FALSE} or the
+   * agent columns as well, SQLite's planner walks an index over every open task instead of looking
+   * up the few ids (30 ms a check at 100k open tasks).
+   */
   private Map<Long, String> contents(Caller caller, List<DedupMatch> found) {
     List<Long> ids = found.stream().map(DedupMatch::taskId).toList();
     return db.read(
         h -> {
+          List<Loaded> rows =
+              h.createQuery(CONTENTS_SQL)
+                  .bindList("ids", ids)
+                  .map((rs, ctx) -> rs.getBoolean("completed") ? null : loaded(rs))
+                  .list();
           Map<Long, String> out = new HashMap<>();
-          h.createQuery("SELECT t.id, t.content FROM tasks t WHERE t.completed = FALSE AND t.id IN (<ids>) AND "
-                  + probeSql(caller))
-              .bindList("ids", ids)
-              .bind("me", caller.agentId())
-              .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2)))
-              .forEach(e -> out.put(e.getKey(), e.getValue()));
+          for (Loaded row : rows) {
+            if (row != null && visible(h, caller, row.access())) {
+              out.put(row.id(), row.content());
+            }
+          }
           return out;
         });
+  }
+
+  /** The rule of {@link TaskAccess#visibleSql}, for one task. */
+  private static boolean visible(Handle h, Caller caller, Access a) {
+    if (caller.readsAll()) {
+      return true;
+    }
+    if (!caller.isAgent()) {
+      return false;
+    }
+    return a.involves(caller) || (a.root() != null && takesPartInChain(h, caller, a.root()));
   }
 
   /**
@@ -259,7 +286,7 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
       if (a.involves(caller)) {
         return true;
       }
-      if (!chainRoots.contains(a.root())) {
+      if (a.root() == null || !chainRoots.contains(a.root())) {
         return false;
       }
       Boolean known = chains.get(a.root());
@@ -267,7 +294,8 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
         if (chains.size() >= MAX_CHAIN_PROBES) {
           return false;
         }
-        known = takesPartInChain(caller, a.root());
+        long root = a.root();
+        known = db.read(h -> takesPartInChain(h, caller, root));
         chains.put(a.root(), known);
       }
       return known;
@@ -275,29 +303,14 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
   }
 
   /** True when the caller created, is assigned or claimed some task of the chain under {@code root}. */
-  private boolean takesPartInChain(Caller caller, long root) {
-    return db.read(
-        h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM tasks r WHERE r.root_task_id = :root AND " + CHAIN_MEMBER + ")")
-            .bind("root", root)
-            .bind("me", caller.agentId())
-            .mapTo(Boolean.class)
-            .one());
-  }
-
-  /**
-   * {@link TaskAccess#visibleSql} for a few known ids: the chain rule as a correlated probe on the
-   * root index instead of a subquery over every task the caller takes part in.
-   */
-  private static String probeSql(Caller caller) {
-    if (caller.readsAll()) {
-      return "1=1";
-    }
-    if (!caller.isAgent()) {
-      return "1=0";
-    }
-    return "(t.created_by_agent_id = :me OR t.assigned_to_agent_id = :me"
-        + " OR t.completed_by_agent_id = :me OR t.claimed_by_agent_id = :me"
-        + " OR EXISTS (SELECT 1 FROM tasks r WHERE r.root_task_id = t.root_task_id AND " + CHAIN_MEMBER + "))";
+  private static boolean takesPartInChain(Handle h, Caller caller, long root) {
+    return h.createQuery(
+            "SELECT EXISTS (SELECT 1 FROM tasks r WHERE r.root_task_id = :root AND (r.created_by_agent_id = :me"
+                + " OR r.assigned_to_agent_id = :me OR r.claimed_by_agent_id = :me))")
+        .bind("root", root)
+        .bind("me", caller.agentId())
+        .mapTo(Boolean.class)
+        .one();
   }
 
   /** The create-time check: 409 {@code duplicate_task} with the matches when the content has duplicates. */
