@@ -46,7 +46,7 @@ import tools.jackson.databind.JsonNode;
  * swapped tasks are among the first (small-count) tasks, so both servers hold them. Each kind runs
  * closed-loop as the admin (no visibility filter); the mixed list also runs as a worker (visibility
  * filter) and as {@code POST /tasks} with {@code X-Dedup-Check: true} (paraphrases: answered 409
- * without a write; the few that pass are created, at most once per text). Measurement alternates
+ * without a write; the few that pass are created, at most once per text, and deleted afterwards). Measurement alternates
  * between the two servers in five rounds per scenario, so both see the same machine load.
  *
  * <p>Heap per indexed task: used heap after a full GC, measured before starting each server and
@@ -132,6 +132,8 @@ public final class DedupBench {
           atSmall = atSmall.plus(sample(client, s, sc, clients, d.dividedBy(ROUNDS)));
           atLarge = atLarge.plus(sample(client, l, sc, clients, d.dividedBy(ROUNDS)));
         }
+        s.deleteCreated(client);
+        l.deleteCreated(client);
         row(mode, sc, small, atSmall);
         row(mode, sc, large, atLarge);
         ratios.add(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | **%.2f** | %.2f |", mode, sc.name(),
@@ -224,6 +226,9 @@ public final class DedupBench {
                 try {
                   HttpResponse<byte[]> resp = client.send(r, HttpResponse.BodyHandlers.ofByteArray());
                   int status = resp.statusCode();
+                  if (status == 201) {
+                    server.created().add(Json.mapper().readTree(resp.body()).get("id").asLong());
+                  }
                   if (status == 409 || (status == 200 && contains(resp.body(), "\"has_duplicates\":true"))) {
                     found.incrementAndGet();
                   } else if (status >= 300) {
@@ -338,8 +343,8 @@ public final class DedupBench {
   }
 
   /** A server started on a seeded file, its index loaded. */
-  private record Server(Wiring wiring, String api, Keys keys, double loadSeconds, AtomicInteger cursor)
-      implements AutoCloseable {
+  private record Server(Wiring wiring, String api, Keys keys, double loadSeconds, AtomicInteger cursor,
+      List<Long> created) implements AutoCloseable {
     static Server start(Path db, String mode, Keys keys) throws Exception {
       long t0 = System.nanoTime();
       Wiring wiring = new Wiring(ServerConfig.fromEnv(env(db, mode)), Clock.systemUTC());
@@ -359,7 +364,16 @@ public final class DedupBench {
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.err.printf("%s server on %s: index ready after %.1f s%n", mode, db.getFileName(), seconds);
-      return new Server(wiring, base + "/api", keys, seconds, new AtomicInteger());
+      return new Server(wiring, base + "/api", keys, seconds, new AtomicInteger(),
+          java.util.Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    /** Deletes the tasks the create scenario made, so that the seeded file stays as seeded. */
+    void deleteCreated(HttpClient client) throws Exception {
+      for (long id : List.copyOf(created)) {
+        ApiBench.send(client, Load.request(api + "/tasks/" + id).header("X-Agent-Key", keys.admin()).DELETE().build());
+      }
+      created.clear();
     }
 
     @Override
