@@ -10,6 +10,8 @@ import dev.delega.server.task.TaskRow;
 import dev.delega.server.task.Tasks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +33,18 @@ import org.slf4j.LoggerFactory;
  * create-time check. Keeps the in-memory {@link SimilarityIndex} in step with the database: loaded
  * at start, updated after each local commit, and caught up from the shared event log every second
  * so that tasks written by other server nodes are found too.
+ *
+ * <p><b>Visibility without a scan.</b> A check by a caller without {@code tasks.read_all} must only
+ * match tasks {@link TaskAccess#visibleSql} lets it see. Selecting those ids per check would cost
+ * time in proportion to the caller's open tasks (linear in the number of open tasks for an agent
+ * that creates a fixed share of them), so the service keeps, per indexed task, who created, was
+ * assigned, completed and claimed it, its project and its chain root, and decides each candidate in
+ * memory as the index gathers it: involved directly, or in a delegation chain it takes part in. Only
+ * chains with more than one task need the database: one indexed probe per chain root, at most
+ * {@value #MAX_CHAIN_PROBES} per check (later chain candidates are skipped: the check may miss a
+ * match, never show an invisible one). The few matches found are then checked once more against
+ * their rows as their content is read, since tasks changed by other nodes reach the memory within
+ * a second only.
  */
 public final class DedupService implements Tasks.TaskListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DedupService.class);
@@ -40,7 +54,26 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
 
   private final Database db;
   private final SimilarityIndex index;
-  private final Map<Long, Long> projectOf = new ConcurrentHashMap<>();
+  /** At most this many delegation chains are looked up in the database per check. */
+  static final int MAX_CHAIN_PROBES = 32;
+
+  /** What the visibility rule needs of an indexed open task. */
+  private record Access(Long projectId, Long createdBy, Long assignedTo, Long completedBy, Long claimedBy, Long root) {
+    boolean involves(Caller caller) {
+      return caller.is(createdBy) || caller.is(assignedTo) || caller.is(completedBy) || caller.is(claimedBy);
+    }
+  }
+
+  /** An open task as read at start. */
+  private record Loaded(long id, String content, Access access) {}
+
+  private final Map<Long, Access> access = new ConcurrentHashMap<>();
+
+  /**
+   * Roots of delegation chains with more than one task, open or done. It only grows: a root that no
+   * longer has other tasks costs a needless probe, never a wrong answer.
+   */
+  private final Set<Long> chainRoots = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService tail =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("delega-dedup-tail").daemon(true).factory());
   private final Counter checks;
@@ -69,13 +102,15 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
     long start = System.nanoTime();
     db.read(
         h -> {
-          h.createQuery("SELECT id, content, project_id FROM tasks WHERE completed = FALSE")
+          h.createQuery("SELECT DISTINCT root_task_id FROM tasks WHERE root_task_id <> id")
+              .mapTo(Long.class)
+              .forEach(chainRoots::add);
+          h.createQuery(
+                  "SELECT id, content, project_id, created_by_agent_id, assigned_to_agent_id,"
+                      + " completed_by_agent_id, claimed_by_agent_id, root_task_id FROM tasks WHERE completed = FALSE")
               .setFetchSize(1000)
-              .map((rs, ctx) -> {
-                long pid = rs.getLong("project_id");
-                return new Object[] {rs.getLong("id"), rs.getString("content"), rs.wasNull() ? null : pid};
-              })
-              .forEach(r -> index((Long) r[0], (String) r[1], (Long) r[2]));
+              .map((rs, ctx) -> loaded(rs))
+              .forEach(t -> index(t.id(), t.content(), t.access()));
           return null;
         });
     loaded = true;
@@ -83,13 +118,21 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
         (System.nanoTime() - start) / 1_000_000, index.mode().name().toLowerCase(java.util.Locale.ROOT));
   }
 
-  private void index(long id, String content, Long projectId) {
+  private static Loaded loaded(ResultSet rs) throws SQLException {
+    long id = rs.getLong("id");
+    return new Loaded(id, rs.getString("content"), new Access(nullable(rs, "project_id"),
+        nullable(rs, "created_by_agent_id"), nullable(rs, "assigned_to_agent_id"),
+        nullable(rs, "completed_by_agent_id"), nullable(rs, "claimed_by_agent_id"), nullable(rs, "root_task_id")));
+  }
+
+  private static Long nullable(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private void index(long id, String content, Access a) {
+    access.put(id, a);
     index.put(id, content);
-    if (projectId == null) {
-      projectOf.remove(id);
-    } else {
-      projectOf.put(id, projectId);
-    }
   }
 
   /** Applies changes committed since the last look, by any node. */
@@ -136,17 +179,21 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
 
   @Override
   public void saved(TaskRow row) {
+    if (row.rootTaskId() != null && row.rootTaskId() != row.id()) {
+      chainRoots.add(row.rootTaskId());
+    }
     if (row.completed()) {
       removed(row.id());
     } else {
-      index(row.id(), row.content(), row.projectId());
+      index(row.id(), row.content(), new Access(row.projectId(), row.createdBy(), row.assignedTo(),
+          row.completedBy(), row.claimedBy(), row.rootTaskId()));
     }
   }
 
   @Override
   public void removed(long taskId) {
     index.remove(taskId);
-    projectOf.remove(taskId);
+    access.remove(taskId);
   }
 
   /** The effective mode (lexical when the embedding model could not load). */
@@ -170,7 +217,7 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
     if (found.isEmpty()) {
       return new DedupResult(false, List.of());
     }
-    Map<Long, String> contents = contents(found);
+    Map<Long, String> contents = contents(caller, found);
     List<dev.delega.api.DedupMatch> matches = new ArrayList<>();
     for (DedupMatch m : found) {
       String c = contents.get(m.taskId());
@@ -184,33 +231,97 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
     return new DedupResult(!matches.isEmpty(), matches);
   }
 
-  private Map<Long, String> contents(List<DedupMatch> found) {
+  /** The rows of the matches, by primary key only (see {@link #contents}). */
+  static final String CONTENTS_SQL =
+      "SELECT id, content, completed, project_id, created_by_agent_id, assigned_to_agent_id,"
+          + " completed_by_agent_id, claimed_by_agent_id, root_task_id FROM tasks WHERE id IN (<ids>)";
+
+  /**
+   * The content of the matches that are still open and that the caller may see, read again with
+   * the visibility rule applied to the rows (tasks changed by other nodes reach the memory within a
+   * second only). The primary key is the only condition: given {@code completed = FALSE} or the
+   * agent columns as well, SQLite's planner walks an index over every open task instead of looking
+   * up the few ids (30 ms a check at 100k open tasks).
+   */
+  private Map<Long, String> contents(Caller caller, List<DedupMatch> found) {
     List<Long> ids = found.stream().map(DedupMatch::taskId).toList();
     return db.read(
         h -> {
+          List<Loaded> rows =
+              h.createQuery(CONTENTS_SQL)
+                  .bindList("ids", ids)
+                  .map((rs, ctx) -> rs.getBoolean("completed") ? null : loaded(rs))
+                  .list();
           Map<Long, String> out = new HashMap<>();
-          h.createQuery("SELECT id, content FROM tasks WHERE completed = FALSE AND id IN (<ids>)")
-              .bindList("ids", ids)
-              .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2)))
-              .forEach(e -> out.put(e.getKey(), e.getValue()));
+          for (Loaded row : rows) {
+            if (row != null && visible(h, caller, row.access())) {
+              out.put(row.id(), row.content());
+            }
+          }
           return out;
         });
   }
 
+  /** The rule of {@link TaskAccess#visibleSql}, for one task. */
+  private static boolean visible(Handle h, Caller caller, Access a) {
+    if (caller.readsAll()) {
+      return true;
+    }
+    if (!caller.isAgent()) {
+      return false;
+    }
+    return a.involves(caller) || (a.root() != null && takesPartInChain(h, caller, a.root()));
+  }
+
+  /**
+   * Which indexed tasks a check may return, decided per candidate (see the class comment). Used by
+   * one search on one thread.
+   */
   private LongPredicate allowed(Caller caller, Long projectId) {
-    LongPredicate inProject = projectId == null ? id -> true : id -> projectId.equals(projectOf.get(id));
+    LongPredicate inProject = projectId == null ? id -> true : id -> {
+      Access a = access.get(id);
+      return a != null && projectId.equals(a.projectId());
+    };
     if (caller.readsAll()) {
       return inProject;
     }
-    Set<Long> visible =
-        db.read(
-            (Handle h) ->
-                new HashSet<>(
-                    h.createQuery("SELECT t.id FROM tasks t WHERE t.completed = FALSE AND " + TaskAccess.visibleSql(caller))
-                        .bind("me", caller.agentId())
-                        .mapTo(Long.class)
-                        .list()));
-    return id -> visible.contains(id) && inProject.test(id);
+    if (!caller.isAgent()) {
+      return id -> false;
+    }
+    Map<Long, Boolean> chains = new HashMap<>();
+    return id -> {
+      Access a = access.get(id);
+      if (a == null || !inProject.test(id)) {
+        return false;
+      }
+      if (a.involves(caller)) {
+        return true;
+      }
+      if (a.root() == null || !chainRoots.contains(a.root())) {
+        return false;
+      }
+      Boolean known = chains.get(a.root());
+      if (known == null) {
+        if (chains.size() >= MAX_CHAIN_PROBES) {
+          return false;
+        }
+        long root = a.root();
+        known = db.read(h -> takesPartInChain(h, caller, root));
+        chains.put(a.root(), known);
+      }
+      return known;
+    };
+  }
+
+  /** True when the caller created, is assigned or claimed some task of the chain under {@code root}. */
+  private static boolean takesPartInChain(Handle h, Caller caller, long root) {
+    return h.createQuery(
+            "SELECT EXISTS (SELECT 1 FROM tasks r WHERE r.root_task_id = :root AND (r.created_by_agent_id = :me"
+                + " OR r.assigned_to_agent_id = :me OR r.claimed_by_agent_id = :me))")
+        .bind("root", root)
+        .bind("me", caller.agentId())
+        .mapTo(Boolean.class)
+        .one();
   }
 
   /** The create-time check: 409 {@code duplicate_task} with the matches when the content has duplicates. */

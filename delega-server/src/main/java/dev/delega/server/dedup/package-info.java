@@ -58,7 +58,9 @@
  * pair out, while paraphrases, whose lowest scores in those sets were around 0.56–0.65, stay in.
  *
  * <p><b>Memory.</b> About 2.1 KB per indexed task in hybrid mode (0.4 KB of it the quantized
- * embedding) and 1.5 KB in lexical mode; the raw text is not kept.
+ * embedding) and 1.5 KB in lexical mode; the raw text is not kept. Measured in the running server
+ * (heap growth from 1k to 100k open tasks, {@code benchmarks/results/dedup.md}): 2.0 KB
+ * hybrid, 1.4 KB lexical per open task, the service's visibility record included.
  *
  * <p><b>Modes.</b> {@link dev.delega.server.dedup.DedupMode#HYBRID} (the default) loads the model
  * once per JVM from its jar; if it cannot be loaded the index logs a warning and runs lexically,
