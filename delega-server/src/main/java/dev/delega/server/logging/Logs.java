@@ -20,7 +20,7 @@ public final class Logs {
   record Settings(LogFormat format, LogLevels levels) {}
 
   private static volatile Settings settings = initial(System.getenv());
-  private static volatile Consumer<String> sink = line -> System.err.println(line);
+  private static volatile Consumer<String> sink = new StderrSink();
 
   private Logs() {}
 
