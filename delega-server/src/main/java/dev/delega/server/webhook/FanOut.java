@@ -55,15 +55,30 @@ final class FanOut {
     this.clock = clock;
   }
 
-  /** Whether any webhook is active (else the fan-out can wait for the next poll). */
+  /**
+   * Whether any webhook is active (else the fan-out can wait for the next poll). The answer is kept
+   * for {@value #ACTIVE_TTL_MILLIS} ms: the dispatcher asks on every wake-up, i.e. up to once per
+   * committed event, and a webhook made meanwhile is still served by the next poll at the latest.
+   */
   boolean anyActive() {
-    return db.read(
-        h ->
-            h.createQuery("SELECT COUNT(*) FROM webhooks WHERE active = TRUE")
-                    .mapTo(Long.class)
-                    .one()
-                > 0);
+    long now = System.nanoTime();
+    if (now - activeCheckedAt < ACTIVE_TTL_MILLIS * 1_000_000L && activeCheckedAt != 0) {
+      return active;
+    }
+    active =
+        db.read(
+            h ->
+                h.createQuery("SELECT COUNT(*) FROM webhooks WHERE active = TRUE")
+                        .mapTo(Long.class)
+                        .one()
+                    > 0);
+    activeCheckedAt = now;
+    return active;
   }
+
+  static final long ACTIVE_TTL_MILLIS = 250;
+  private volatile boolean active;
+  private volatile long activeCheckedAt;
 
   /**
    * Fans out up to {@link #BATCH} events; {@code room} decides which new rows to lease here. An
