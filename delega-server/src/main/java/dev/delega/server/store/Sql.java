@@ -13,13 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Runs the hottest statements (load a task, render its relations, append an event) straight on the
- * handle's JDBC connection, with the connection's cached prepared statement, instead of through a
- * Jdbi statement: Jdbi copies its configuration and resolves an argument factory per statement,
- * which cost more than SQLite's own work for these one-row queries (about 60% of a task read).
+ * Runs the hottest statements (load and render a task, insert and update one, append an event,
+ * claim-next) straight on the handle's JDBC connection, with the connection's cached prepared
+ * statement, instead of through a Jdbi statement: Jdbi copies its configuration and resolves an
+ * argument factory per statement, which cost more than SQLite's own work for these one-row queries
+ * (about 60% of a task read). Failures surface as {@link StoreFailure} naming the SQL, never the
+ * bound values.
  *
- * <p>Arguments are bound by their runtime type and must not be null: a typed null is the caller's
- * to bind (use Jdbi for such statements).
+ * <p>Positional arguments ({@link #list}, {@link #first}, {@link #update}) are bound by their runtime
+ * type and must not be null; bind a typed null with a {@link Binder} and {@link #setLong} and
+ * friends. Named arguments ({@link #listNamed}, {@link #updateNamed}) may be null: they are bound
+ * untyped, which SQLite and PostgreSQL accept for a column assignment or comparison.
  */
 public final class Sql {
   private Sql() {}
