@@ -152,16 +152,12 @@ public final class SimilarityIndex implements AutoCloseable {
     }
   }
 
-  /** FNV-1a over the text's chars: 64 bits, so two different texts practically never collide. */
+  /** The exact text's {@link TextAnalyzer#fnv1a} hash, never 0 (0 marks a profile not yet indexed). */
   static long fingerprint(String text) {
     if (text == null) {
       return 1;
     }
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < text.length(); i++) {
-      h ^= text.charAt(i);
-      h *= 0x100000001b3L;
-    }
+    long h = TextAnalyzer.fnv1a(text);
     return h == 0 ? 1 : h;
   }
 

@@ -459,9 +459,14 @@ final class TextAnalyzer {
         text.toLowerCase(Locale.ROOT)
             .replaceAll("\\s+", " ")
             .replaceAll("^[\\s\\p{Punct}]+|[\\s\\p{Punct}]+$", "");
+    return fnv1a(t);
+  }
+
+  /** FNV-1a over the text's chars: 64 bits, so two different texts practically never collide. */
+  static long fnv1a(String text) {
     long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < t.length(); i++) {
-      h ^= t.charAt(i);
+    for (int i = 0; i < text.length(); i++) {
+      h ^= text.charAt(i);
       h *= 0x100000001b3L;
     }
     return h;

@@ -4,7 +4,6 @@ import dev.delega.api.Event;
 import dev.delega.api.Json;
 import dev.delega.server.store.Sql;
 import dev.delega.server.store.Tx;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -68,16 +67,8 @@ public final class EventLog {
                 + " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             ps -> {
               ps.setString(1, type);
-              if (taskId == null) {
-                ps.setNull(2, Types.BIGINT);
-              } else {
-                ps.setLong(2, taskId);
-              }
-              if (actorAgentId == null) {
-                ps.setNull(3, Types.BIGINT);
-              } else {
-                ps.setLong(3, actorAgentId);
-              }
+              Sql.setLong(ps, 2, taskId);
+              Sql.setLong(ps, 3, actorAgentId);
               ps.setLong(4, createdAt);
               ps.setString(5, changesJson);
               ps.setString(6, taskJson);

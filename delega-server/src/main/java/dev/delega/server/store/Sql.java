@@ -42,15 +42,7 @@ public final class Sql {
 
   /** Every row {@code sql} returns, mapped. */
   public static <T> List<T> list(Handle h, String sql, Row<T> row, Object... args) {
-    return run(h, sql, ps -> bindAll(ps, args), ps -> {
-      try (ResultSet rs = ps.executeQuery()) {
-        List<T> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(row.map(rs));
-        }
-        return out;
-      }
-    });
+    return run(h, sql, ps -> bindAll(ps, args), ps -> rows(ps, row));
   }
 
   /** The first row {@code sql} returns, mapped. */
@@ -82,15 +74,7 @@ public final class Sql {
   /** Every row {@code sql} (with {@code :name} parameters) returns, mapped. */
   public static <T> List<T> listNamed(Handle h, String sql, Map<String, ?> binds, Row<T> row) {
     Named named = Named.of(sql);
-    return run(h, named.sql, ps -> named.bind(ps, binds), ps -> {
-      try (ResultSet rs = ps.executeQuery()) {
-        List<T> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(row.map(rs));
-        }
-        return out;
-      }
-    });
+    return run(h, named.sql, ps -> named.bind(ps, binds), ps -> rows(ps, row));
   }
 
   /** Runs an INSERT, UPDATE or DELETE with {@code :name} parameters; returns the rows it changed. */
@@ -246,16 +230,26 @@ public final class Sql {
     }
   }
 
+  private static <T> List<T> rows(PreparedStatement ps, Row<T> row) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      List<T> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(row.map(rs));
+      }
+      return out;
+    }
+  }
+
   private static void bindAll(PreparedStatement ps, Object[] args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case Long l -> ps.setLong(i + 1, l);
-        case Integer n -> ps.setInt(i + 1, n);
-        case String s -> ps.setString(i + 1, s);
-        case Boolean b -> ps.setBoolean(i + 1, b);
-        case null -> throw new IllegalArgumentException("null argument " + (i + 1) + " for " + ps);
-        default -> throw new IllegalArgumentException("unsupported argument type " + args[i].getClass());
+      Object value = args[i];
+      if (value == null) {
+        throw new IllegalArgumentException("null argument " + (i + 1) + " for " + ps);
       }
+      if (!(value instanceof Long || value instanceof Integer || value instanceof String || value instanceof Boolean)) {
+        throw new IllegalArgumentException("unsupported argument type " + value.getClass());
+      }
+      bindOne(ps, i + 1, value);
     }
   }
 }
