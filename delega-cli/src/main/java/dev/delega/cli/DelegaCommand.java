@@ -84,13 +84,21 @@ abstract class DelegaCommand implements Callable<Integer> {
    * with {@code --json}, else {@code line}. Returns the exit code 0.
    */
   int dryRun(String key, JsonNode resource, String line) {
+    tools.jackson.databind.node.ObjectNode out = Json.mapper().createObjectNode();
+    out.put("dry_run", true);
+    out.set(key, resource);
+    return answer(out, () -> line);
+  }
+
+  /**
+   * Answers a command: {@code value} with {@code --json}, else the line {@code text} makes (only
+   * made when it is printed). Returns the exit code 0.
+   */
+  int answer(JsonNode value, java.util.function.Supplier<String> text) {
     if (json) {
-      tools.jackson.databind.node.ObjectNode out = Json.mapper().createObjectNode();
-      out.put("dry_run", true);
-      out.set(key, resource);
-      printer().json(out);
+      printer().json(value);
     } else {
-      printer().line(line);
+      printer().line(text.get());
     }
     return 0;
   }

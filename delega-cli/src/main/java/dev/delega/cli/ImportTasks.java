@@ -48,12 +48,7 @@ final class ImportTasks extends DelegaCommand {
     out.put("tasks", items.size());
     if (dryRun) {
       out.put("dry_run", true);
-      if (json) {
-        printer().json(out);
-      } else {
-        printer().line("Would create " + items.size() + " task(s) from " + file + ".");
-      }
-      return 0;
+      return answer(out, () -> "Would create " + items.size() + " task(s) from " + file + ".");
     }
     ArrayNode created = out.putArray("created");
     ArrayNode errors = out.putArray("errors");

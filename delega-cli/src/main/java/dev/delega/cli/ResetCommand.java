@@ -24,23 +24,13 @@ final class ResetCommand extends DelegaCommand {
     if (dryRun) {
       out.put("dry_run", true);
       out.put("would_remove", exists);
-      if (json) {
-        printer().json(out);
-      } else {
-        printer().line(exists ? "Would remove " + config.dir() : "Nothing to remove: " + config.dir() + " does not exist.");
-      }
-      return 0;
+      return answer(out, () -> exists ? "Would remove " + config.dir() : "Nothing to remove: " + config.dir() + " does not exist.");
     }
     if (exists) {
       confirm(yes, "Remove " + config.dir() + " and the key saved in it?");
     }
     boolean removed = config.delete();
     out.put("config_dir_removed", removed);
-    if (json) {
-      printer().json(out);
-    } else {
-      printer().line(removed ? "Removed " + config.dir() + "." : "Nothing to remove: " + config.dir() + " does not exist.");
-    }
-    return 0;
+    return answer(out, () -> removed ? "Removed " + config.dir() + "." : "Nothing to remove: " + config.dir() + " does not exist.");
   }
 }

@@ -75,13 +75,8 @@ final class RestoreCommand extends DelegaCommand {
     out.put("agents", backup.count("agents"));
     if (dryRun) {
       out.put("dry_run", true);
-      if (json) {
-        printer().json(out);
-      } else {
-        printer().line("Would restore " + backup.path() + " (" + Text.count(out.path("tasks").asLong(), "task") + ", " + Text.count(out.path("agents").asLong(), "agent")
+      return answer(out, () -> "Would restore " + backup.path() + " (" + Text.count(out.path("tasks").asLong(), "task") + ", " + Text.count(out.path("agents").asLong(), "agent")
             + ") over " + current.path() + (aside == null ? "." : "; the current file would be kept as " + aside + "."));
-      }
-      return 0;
     }
     confirm(yes, "Replace " + current.path() + " with " + backup.path() + "?");
     Files.createDirectories(current.path().getParent());
@@ -108,13 +103,8 @@ final class RestoreCommand extends DelegaCommand {
       Files.deleteIfExists(staged);
     }
     out.put("restored", true);
-    if (json) {
-      printer().json(out);
-    } else {
-      printer().line("Restored " + backup.path() + " to " + current.path() + " (" + Text.count(out.path("tasks").asLong(), "task") + ", "
+    return answer(out, () -> "Restored " + backup.path() + " to " + current.path() + " (" + Text.count(out.path("tasks").asLong(), "task") + ", "
           + Text.count(out.path("agents").asLong(), "agent") + ")." + (aside == null ? "" : " The previous database is kept as " + aside + "."));
-    }
-    return 0;
   }
 
   /**

@@ -249,13 +249,8 @@ final class TaskCommands extends GroupCommand {
       RequestOptions options = leaseToken == null ? RequestOptions.none() : RequestOptions.lease(leaseToken);
       try (Api api = api()) {
         JsonNode task = api.post("/tasks/" + id + "/complete", body, options);
-        if (json) {
-          printer().json(task);
-        } else {
-          printer().line("Task #" + id + " completed." + (Text.of(task, "next_occurrence") == null ? ""
+        return answer(task, () -> "Task #" + id + " completed." + (Text.of(task, "next_occurrence") == null ? ""
               : " Next occurrence: " + Text.of(task, "next_occurrence")));
-        }
-        return 0;
       }
     }
   }
@@ -332,13 +327,8 @@ final class TaskCommands extends GroupCommand {
       put(body, "due_date", due);
       try (Api api = api()) {
         JsonNode child = api.post("/tasks/" + id + "/delegate", body, RequestOptions.none());
-        if (json) {
-          printer().json(child);
-        } else {
-          printer().line("Task #" + id + " delegated to " + Text.agentName(child, "assigned_to") + " as #" + child.path("id").asString()
+        return answer(child, () -> "Task #" + id + " delegated to " + Text.agentName(child, "assigned_to") + " as #" + child.path("id").asString()
               + " (depth " + child.path("delegation_depth").asString() + ").");
-        }
-        return 0;
       }
     }
   }
@@ -367,12 +357,7 @@ final class TaskCommands extends GroupCommand {
       body.put("assigned_to_agent_id", unassign ? null : agent);
       try (Api api = api()) {
         JsonNode task = api.put("/tasks/" + id, body);
-        if (json) {
-          printer().json(task);
-        } else {
-          printer().line(unassign ? "Task #" + id + " unassigned." : "Task #" + id + " assigned to " + Text.agentName(task, "assigned_to") + ".");
-        }
-        return 0;
+        return answer(task, () -> unassign ? "Task #" + id + " unassigned." : "Task #" + id + " assigned to " + Text.agentName(task, "assigned_to") + ".");
       }
     }
   }
@@ -578,13 +563,8 @@ final class TaskCommands extends GroupCommand {
       RequestOptions options = leaseToken == null ? RequestOptions.none() : RequestOptions.lease(leaseToken);
       try (Api api = api()) {
         JsonNode task = api.post("/tasks/" + id + "/heartbeat", body, options);
-        if (json) {
-          printer().json(task);
-        } else {
-          printer().line("Lease on #" + id + " extended until " + Text.time(Text.of(task, "lease_expires_at"))
+        return answer(task, () -> "Lease on #" + id + " extended until " + Text.time(Text.of(task, "lease_expires_at"))
               + (Text.of(task, "session_state") == null ? "." : ". State: " + Text.of(task, "session_state") + "."));
-        }
-        return 0;
       }
     }
   }
@@ -608,12 +588,7 @@ final class TaskCommands extends GroupCommand {
       RequestOptions options = leaseToken == null ? RequestOptions.none() : RequestOptions.lease(leaseToken);
       try (Api api = api()) {
         JsonNode task = api.post("/tasks/" + id + "/release", body, options);
-        if (json) {
-          printer().json(task);
-        } else {
-          printer().line("Task #" + id + " released back to the queue" + (handoff == null ? "." : " with a hand-off note."));
-        }
-        return 0;
+        return answer(task, () -> "Task #" + id + " released back to the queue" + (handoff == null ? "." : " with a hand-off note."));
       }
     }
   }

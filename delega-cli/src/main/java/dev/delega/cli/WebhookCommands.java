@@ -220,13 +220,8 @@ final class WebhookCommands extends GroupCommand {
       try (Api api = api()) {
         JsonNode delivery = api.post("/webhooks/" + id + "/deliveries/" + URLEncoder.encode(deliveryId, StandardCharsets.UTF_8) + "/redeliver",
             null, RequestOptions.none());
-        if (json) {
-          printer().json(delivery);
-        } else {
-          printer().line("Delivery " + deliveryId + " of webhook #" + id + " queued again"
+        return answer(delivery, () -> "Delivery " + deliveryId + " of webhook #" + id + " queued again"
               + (Text.of(delivery, "status") == null ? "." : " (" + Text.of(delivery, "status") + ")."));
-        }
-        return 0;
       }
     }
   }
