@@ -9,8 +9,7 @@ import dev.delega.api.Task;
 import dev.delega.client.ConflictException;
 import dev.delega.client.DelegaClient;
 import dev.delega.server.testing.PostgresExtension;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.delega.server.testing.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +20,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,26 +51,18 @@ class TwoNodeClaimRaceIT {
   void twoNodesNeverHandOutOneTaskTwice() throws Exception {
     String url = PostgresExtension.newDatabaseUrl();
     Path logs = Files.createTempDirectory("delega-two-nodes");
-    List<Process> nodes = new ArrayList<>();
+    List<ServerProcess> nodes = new ArrayList<>();
     try {
       List<String> bases = new ArrayList<>();
       for (int n = 0; n < 2; n++) {
-        int port = freePort();
-        nodes.add(startNode(url, port, logs.resolve("node" + n + ".log")));
-        bases.add("http://127.0.0.1:" + port + "/api");
-      }
-      for (int n = 0; n < 2; n++) {
-        awaitHealthy(bases.get(n), nodes.get(n), logs.resolve("node" + n + ".log"));
+        ServerProcess node = ServerProcess.start(Map.of("DELEGA_DATABASE_URL", url), logs.resolve("node" + n + ".log"));
+        nodes.add(node);
+        bases.add(node.api());
       }
       race(url, bases);
     } finally {
-      for (Process p : nodes) {
-        p.destroy();
-      }
-      for (Process p : nodes) {
-        if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
+      for (ServerProcess node : nodes) {
+        node.close();
       }
     }
   }
@@ -246,48 +236,8 @@ class TwoNodeClaimRaceIT {
     }
   }
 
-  private static Process startNode(String url, int port, Path log) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb =
-        new ProcessBuilder(java, "-cp", classPath(), "dev.delega.server.Main");
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("DELEGA_"));
-    env.put("DELEGA_DATABASE_URL", url);
-    env.put("DELEGA_PORT", String.valueOf(port));
-    env.put("DELEGA_HOST", "127.0.0.1");
-    env.put("DELEGA_RATE_LIMIT_ENABLED", "false");
-    env.put("DELEGA_DEDUP_MODE", "lexical");
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    return pb.start();
-  }
 
-  /** This JVM's class path: surefire/failsafe's real one when this runs under them, else the JVM's. */
-  private static String classPath() {
-    return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-  }
 
-  /** Polls {@code /health} until the node answers (process start-up, not a timing assumption). */
-  private static void awaitHealthy(String base, Process node, Path log) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!node.isAlive()) {
-        throw new IllegalStateException("node exited with " + node.exitValue() + ":\n" + Files.readString(log));
-      }
-      try {
-        HttpResponse<String> r = http.send(
-            HttpRequest.newBuilder(URI.create(base + "/health")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("node at " + base + " did not become healthy:\n" + Files.readString(log));
-  }
 
   private static tools.jackson.databind.JsonNode post(HttpClient http, String url, String key, Object body)
       throws Exception {
@@ -306,9 +256,4 @@ class TwoNodeClaimRaceIT {
     return DelegaClient.builder().baseUrl(base).apiKey(key).retries(0).build();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -8,8 +8,8 @@ import dev.delega.api.Task;
 import dev.delega.client.DelegaClient;
 import dev.delega.client.RawResponse;
 import dev.delega.server.testing.PostgresExtension;
+import dev.delega.server.testing.ServerProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,13 +35,13 @@ class RecurrenceTwoProcessesIT {
   private static final int OCCURRENCES = 7 * 4;
   private static final long SPACING_MS = 1000;
 
-  private final List<Process> processes = new ArrayList<>();
+  private final List<ServerProcess> processes = new ArrayList<>();
   private final Path logs = Path.of("target", "it-logs");
 
   @AfterEach
-  void stopAll() {
-    for (Process p : processes) {
-      p.destroyForcibly();
+  void stopAll() throws InterruptedException {
+    for (ServerProcess p : processes) {
+      p.kill();
     }
   }
 
@@ -49,20 +49,15 @@ class RecurrenceTwoProcessesIT {
   void twoProcessesSpawnEachOccurrenceOnce() throws Exception {
     Files.createDirectories(logs);
     String url = PostgresExtension.newDatabaseUrl();
-    int portA = freePort();
-    int portB = freePort();
-    start(url, portA, "a1");
-    awaitHealthy(portA);
-    Process b = start(url, portB, "b1");
-    awaitHealthy(portB);
+    ServerProcess a = start(url, "a1");
+    ServerProcess b = start(url, "b1");
 
-    DelegaClient bootstrap =
-        DelegaClient.builder().baseUrl("http://127.0.0.1:" + portA + "/api").retries(0).build();
+    DelegaClient bootstrap = DelegaClient.builder().baseUrl(a.api()).retries(0).build();
     RawResponse first = bootstrap.send("POST", "/agents", Map.of("name", "admin"));
     assertThat(first.status()).as(first.text()).isEqualTo(201);
     String key = Json.mapper().readTree(first.body()).get("api_key").asString();
-    DelegaClient viaA = client(portA, key);
-    DelegaClient viaB = client(portB, key);
+    DelegaClient viaA = client(a, key);
+    DelegaClient viaB = client(b, key);
 
     Instant base = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
     List<Long> ids = new ArrayList<>();
@@ -78,9 +73,9 @@ class RecurrenceTwoProcessesIT {
 
     // kill one node a quarter into the run and bring it back while occurrences are still due
     awaitUntil(Duration.ofSeconds(60), () -> Instant.now().isAfter(base.plusMillis(SPACING_MS * OCCURRENCES / 4)));
-    b.destroyForcibly().waitFor();
-    start(url, portB, "b2");
-    awaitHealthy(portB);
+    b.kill();
+    b = start(url, "b2");
+    viaB = client(b, key);
 
     assertThat(Instant.now()).as("the restarted node is up before the last occurrence").isBefore(lastDue);
     awaitUntil(Duration.ofSeconds(60), () -> Instant.now().isAfter(lastDue.plusSeconds(2)));
@@ -99,38 +94,18 @@ class RecurrenceTwoProcessesIT {
     assertThat(viaA.tasks().list()).hasSize(OCCURRENCES);
   }
 
-  private static DelegaClient client(int port, String key) {
-    return DelegaClient.builder().baseUrl("http://127.0.0.1:" + port + "/api").apiKey(key).retries(0).build();
+  private static DelegaClient client(ServerProcess node, String key) {
+    return DelegaClient.builder().baseUrl(node.api()).apiKey(key).retries(0).build();
   }
 
-  private Process start(String url, int port, String name) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb =
-        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.delega.server.Main");
-    Map<String, String> env = pb.environment();
-    env.put("DELEGA_DATABASE_URL", url);
-    env.put("DELEGA_HOST", "127.0.0.1");
-    env.put("DELEGA_PORT", String.valueOf(port));
-    env.put("DELEGA_RATE_LIMIT_ENABLED", "false");
-    env.put("DELEGA_DEDUP_MODE", "lexical");
-    env.put("DELEGA_SCHEDULER_INTERVAL_MS", "50");
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(logs.resolve("recurrence-node-" + name + ".log").toFile());
-    Process p = pb.start();
+  /** Starts a node on the database with a 50 ms scheduler, logging to {@code recurrence-node-<name>.log}. */
+  private ServerProcess start(String url, String name) throws IOException, InterruptedException {
+    ServerProcess p =
+        ServerProcess.start(
+            Map.of("DELEGA_DATABASE_URL", url, "DELEGA_SCHEDULER_INTERVAL_MS", "50"),
+            logs.resolve("recurrence-node-" + name + ".log"));
     processes.add(p);
     return p;
-  }
-
-  private static void awaitHealthy(int port) {
-    DelegaClient probe =
-        DelegaClient.builder().baseUrl("http://127.0.0.1:" + port + "/api").retries(0).build();
-    awaitUntil(Duration.ofSeconds(90), () -> {
-      try {
-        return probe.send("GET", "/health").status() == 200;
-      } catch (RuntimeException notYet) {
-        return false;
-      }
-    });
   }
 
   private static void awaitUntil(Duration timeout, BooleanSupplier condition) {
@@ -145,12 +120,6 @@ class RecurrenceTwoProcessesIT {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted", e);
       }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -72,6 +72,8 @@ public final class ServerProcess implements AutoCloseable {
     all.put("DELEGA_DEDUP_MODE", "lexical");
     all.putAll(env);
     all.put("DELEGA_PORT", Integer.toString(port));
+    // the child's configuration is exactly the one given: none inherited from the build's environment
+    pb.environment().keySet().removeIf(k -> k.startsWith("DELEGA_"));
     pb.environment().putAll(all);
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
@@ -81,7 +83,7 @@ public final class ServerProcess implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(reaper);
     process.onExit().thenRun(() -> removeHook(reaper));
     ServerProcess server = new ServerProcess(process, port, log);
-    server.awaitHealthy(Duration.ofSeconds(60));
+    server.awaitHealthy(Duration.ofSeconds(120));
     return server;
   }
 
