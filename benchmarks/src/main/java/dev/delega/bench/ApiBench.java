@@ -28,15 +28,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * side by side with a bare Javalin app that answers a constant GET and a POST that inserts one row
  * into SQLite with the same durability settings. Prints a Markdown table with ratios.
  *
- * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp "$(cat benchmarks/target/classpath.txt)" dev.delega.bench.ApiBench [seconds] [workers]}
+ * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp "$(cat benchmarks/target/classpath.txt)" dev.delega.bench.ApiBench [seconds] [workers] [--rounds=3] [--get-only]}
  * (see benchmarks/README.md).
  */
 public final class ApiBench {
   private ApiBench() {}
 
   public static void main(String[] args) throws Exception {
-    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-    int workers = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    List<String> positional = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
+    int seconds = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 10;
+    int workers = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 32;
+    // --get-only: just the two GET scenarios (for quick comparisons while working on the read path).
+    boolean getOnly = java.util.Arrays.asList(args).contains("--get-only");
     Duration d = Duration.ofSeconds(seconds);
     Path dir = Files.createTempDirectory("delega-bench");
 
@@ -67,43 +70,69 @@ public final class ApiBench {
     Load.run("warm", client, workers, warm, i -> get(api + "/tasks/" + ids.get(i % ids.size()), key));
     Load.run("warm", client, workers, warm, i -> post(api + "/tasks", "{\"content\":\"warm " + i + "\"}", key));
 
-    List<Load.Result> results = new ArrayList<>();
-    Load.Result bareGet = Load.run("bare Javalin constant GET", client, workers, d, i -> get(bareUrl + "/const"));
-    Load.Result bareInsert = Load.run("bare Javalin POST inserting one row", client, workers, d,
-        i -> post(bareUrl + "/insert", "{\"content\":\"row " + i + "\"}", null));
-    Load.Result getTask = Load.run("GET /tasks/{id}", client, workers, d,
-        i -> get(api + "/tasks/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size())), key));
-    Load.Result create = Load.run("POST /tasks", client, workers, d,
-        i -> post(api + "/tasks", "{\"content\":\"bench task " + i + "\",\"priority\":2,\"labels\":[\"bench\"]}", key));
-    Load.Result list = Load.run("GET /tasks?limit=50 (10k+ present)", client, workers, d,
-        i -> get(api + "/tasks?limit=50&offset=" + (i % 100) * 50, key));
+    int rounds = java.util.Arrays.stream(args).filter(a -> a.startsWith("--rounds=")).map(a -> Integer.parseInt(a.substring(9)))
+        .findFirst().orElse(3);
     List<Long> toComplete = new ArrayList<>(ids);
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    Load.Result complete = Load.run("POST /tasks/{id}/complete", client, workers, d,
-        i -> {
-          int n = next.getAndIncrement();
-          long id = n < toComplete.size() ? toComplete.get(n) : toComplete.get(n % toComplete.size());
-          return post(api + "/tasks/" + id + "/complete", "", key);
-        });
-    results.add(bareGet);
-    results.add(bareInsert);
-    results.add(getTask);
-    results.add(create);
-    results.add(list);
-    results.add(complete);
+    List<Double> getRatios = new ArrayList<>();
+    List<Double> createRatios = new ArrayList<>();
+    // Each round runs every scenario once, each Delega scenario right after its bare counterpart, so a
+    // ratio compares two runs seconds apart; the median over rounds damps the machine's noise.
+    for (int round = 1; round <= rounds; round++) {
+      List<Load.Result> results = new ArrayList<>();
+      Load.Result bareGet = Load.run("bare Javalin constant GET", client, workers, d, i -> get(bareUrl + "/const"));
+      Load.Result getTask = Load.run("GET /tasks/{id}", client, workers, d,
+          i -> get(api + "/tasks/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size())), key));
+      results.add(bareGet);
+      results.add(getTask);
+      getRatios.add(getTask.perSecond() / bareGet.perSecond());
+      if (!getOnly) {
+        Load.Result bareInsert = Load.run("bare Javalin POST inserting one row", client, workers, d,
+            i -> post(bareUrl + "/insert", "{\"content\":\"row " + i + "\"}", null));
+        Load.Result create = Load.run("POST /tasks", client, workers, d,
+            i -> post(api + "/tasks", "{\"content\":\"bench task " + i + "\",\"priority\":2,\"labels\":[\"bench\"]}", key));
+        Load.Result list = Load.run("GET /tasks?limit=50 (10k+ present)", client, workers, d,
+            i -> get(api + "/tasks?limit=50&offset=" + (i % 100) * 50, key));
+        Load.Result complete = Load.run("POST /tasks/{id}/complete", client, workers, d,
+            i -> {
+              int n = next.getAndIncrement();
+              return post(api + "/tasks/" + toComplete.get(n % toComplete.size()) + "/complete", "", key);
+            });
+        results.addAll(List.of(bareInsert, create, list, complete));
+        createRatios.add(create.perSecond() / bareInsert.perSecond());
+      }
+      System.out.println("Round " + round + " of " + rounds + ":");
+      System.out.println();
+      print(results, workers, seconds);
+      System.out.println();
+    }
+    System.out.printf("get / bare constant GET: median %.2f of %s (target >= 0.50)%n", median(getRatios), rounded(getRatios));
+    if (!getOnly) {
+      System.out.printf("create / bare insert: median %.2f of %s (target >= 0.50)%n", median(createRatios), rounded(createRatios));
+    }
+    wiring.close();
+    bare.stop();
+    System.exit(0);
+  }
 
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private static List<String> rounded(List<Double> values) {
+    return values.stream().map(v -> String.format("%.2f", v)).toList();
+  }
+
+  private static void print(List<Load.Result> results, int workers, int seconds) {
     System.out.println("| scenario | req/s | p50 ms | p99 ms | errors |");
     System.out.println("|---|---:|---:|---:|---:|");
     for (Load.Result r : results) {
       System.out.printf("| %s | %.0f | %.2f | %.2f | %d |%n", r.name(), r.perSecond(), r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.errors());
     }
     System.out.println();
-    System.out.printf("create / bare insert = %.2f (target >= 0.50)%n", create.perSecond() / bareInsert.perSecond());
-    System.out.printf("get / bare constant GET = %.2f (target >= 0.50)%n", getTask.perSecond() / bareGet.perSecond());
     System.out.printf("(%d workers, %d s per scenario, %d cores)%n", workers, seconds, Runtime.getRuntime().availableProcessors());
-    wiring.close();
-    bare.stop();
-    System.exit(0);
   }
 
   private static List<Long> seed(HttpClient client, String api, String key, int n) throws Exception {

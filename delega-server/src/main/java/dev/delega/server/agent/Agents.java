@@ -49,25 +49,35 @@ public final class Agents {
    * at once when the agent is changed, rotated or deleted here, and other nodes within the TTL.
    */
   public Optional<AgentRow> authenticate(String key) {
+    return entry(key).row();
+  }
+
+  /** As {@link #authenticate}, the agent's identity for a request (computed once per cache entry). */
+  public Optional<Caller> callerFor(String key) {
+    return entry(key).caller();
+  }
+
+  private CachedAgent entry(String key) {
     String hash = keys.hash(key);
     long now = System.nanoTime();
     CachedAgent cached = authCache.get(hash);
     if (cached != null && now - cached.loadedAt() < AUTH_CACHE_NANOS) {
-      return cached.row();
+      return cached;
     }
     Optional<AgentRow> found = lookup(hash);
     if (authCache.size() > 10_000) {
       authCache.clear();
     }
-    authCache.put(hash, new CachedAgent(found, now));
-    return found;
+    CachedAgent fresh = new CachedAgent(found, found.map(AgentRow::caller), now);
+    authCache.put(hash, fresh);
+    return fresh;
   }
 
   private void forget(long agentId) {
     authCache.values().removeIf(c -> c.row().map(r -> r.id() == agentId).orElse(false));
   }
 
-  private record CachedAgent(Optional<AgentRow> row, long loadedAt) {}
+  private record CachedAgent(Optional<AgentRow> row, Optional<Caller> caller, long loadedAt) {}
 
   private Optional<AgentRow> lookup(String hash) {
     Optional<AgentRow> row =

@@ -99,8 +99,8 @@ final class Gate {
   private Identity resolve(Context ctx) {
     String key = presentedKey(ctx);
     if (key != null) {
-      Optional<AgentRow> agent = agents.authenticate(key);
-      return agent.map(a -> new Identity(a.caller(), null))
+      Optional<Caller> agent = agents.callerFor(key);
+      return agent.map(c -> new Identity(c, null))
           .orElseGet(() -> new Identity(null, new DelegaException.Unauthorized("Invalid or inactive agent API key")));
     }
     if (fromTrustedProxy(ctx)) {

@@ -66,6 +66,11 @@ public final class HttpServer implements AutoCloseable {
     this.app =
         Javalin.create(
             config -> {
+              // Our router narrows the route candidates before Javalin's matching (see IndexedRouter).
+              // It replaces the default one before anything is registered on it but Javalin's own
+              // validation-exception mapper, which is added again.
+              config.unsafe.internalRouter = new IndexedRouter(config.unsafe);
+              io.javalin.validation.Validation.Companion.addValidationExceptionMapper(config.unsafe);
               config.concurrency.useVirtualThreads = true;
               config.startup.showJavalinBanner = false;
               config.startup.showOldJavalinVersionWarning = false;

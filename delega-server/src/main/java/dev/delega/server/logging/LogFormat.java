@@ -18,13 +18,20 @@ public enum LogFormat {
     @Override
     String render(Event e) {
       StringBuilder b = new StringBuilder(160);
-      b.append(TIME.format(e.at())).append(' ');
+      appendTime(b, e.at());
+      b.append(' ');
       String level = e.level();
       b.append(level).append(" ".repeat(Math.max(0, 5 - level.length()))).append(' ');
       b.append('[').append(e.thread()).append("] ").append(e.logger()).append(" - ");
       b.append(Redaction.scrub(e.message()));
       for (Map.Entry<String, Object> f : e.fields()) {
-        b.append(' ').append(f.getKey()).append('=').append(Redaction.scrub(String.valueOf(f.getValue())));
+        Object v = f.getValue();
+        b.append(' ').append(f.getKey()).append('=');
+        if (v instanceof Number || v instanceof Boolean) {
+          b.append(v);
+        } else {
+          b.append(Redaction.scrub(String.valueOf(v)));
+        }
       }
       if (e.error() != null) {
         b.append(System.lineSeparator()).append(Redaction.scrub(stack(e.error())).stripTrailing());
@@ -36,7 +43,9 @@ public enum LogFormat {
     @Override
     String render(Event e) {
       StringBuilder b = new StringBuilder(256);
-      b.append("{\"ts\":\"").append(TIME.format(e.at())).append('"');
+      b.append("{\"ts\":\"");
+      appendTime(b, e.at());
+      b.append('"');
       field(b, "level", e.level());
       field(b, "logger", e.logger());
       field(b, "thread", e.thread());
@@ -62,8 +71,25 @@ public enum LogFormat {
     }
   };
 
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SECOND =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
+
+  /** The last second formatted: every line within one second shares its text. */
+  private record Second(long epochSecond, String text) {}
+
+  private static volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+
+  /** {@code 2026-11-24T16:38:13.042Z}: the formatter runs once per second, not once per line. */
+  static void appendTime(StringBuilder b, Instant at) {
+    Second s = lastSecond;
+    if (s.epochSecond() != at.getEpochSecond()) {
+      s = new Second(at.getEpochSecond(), SECOND.format(at));
+      lastSecond = s;
+    }
+    int ms = at.getNano() / 1_000_000;
+    b.append(s.text()).append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10)).append((char) ('0' + ms % 10))
+        .append('Z');
+  }
   private static final Set<String> RESERVED = Set.of("ts", "level", "logger", "thread", "msg", "error", "stack");
 
   /** One event: the diagnostic context and key-value pairs are its {@code fields}, in order. */

@@ -34,9 +34,20 @@ final class Redaction {
     return out;
   }
 
+  /** Whether a credential header name or "bearer" occurs in any case (one pass, no copy: every log value passes here). */
   private static boolean containsIgnoreCase(String s) {
-    String lower = s.toLowerCase(java.util.Locale.ROOT);
-    return lower.contains("authorization") || lower.contains("x-agent-key") || lower.contains("bearer")
-        || lower.contains("x-bootstrap-token") || lower.contains("signature");
+    for (int i = 0; i < s.length(); i++) {
+      boolean hit = switch (s.charAt(i) | 0x20) {
+        case 'a' -> s.regionMatches(true, i, "authorization", 0, 13);
+        case 'x' -> s.regionMatches(true, i, "x-agent-key", 0, 11) || s.regionMatches(true, i, "x-bootstrap-token", 0, 17);
+        case 'b' -> s.regionMatches(true, i, "bearer", 0, 6);
+        case 's' -> s.regionMatches(true, i, "signature", 0, 9);
+        default -> false;
+      };
+      if (hit) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -38,6 +38,8 @@ public final class Metrics implements AutoCloseable {
   private final ServerConfig config;
   private final Agents agents;
 
+  private final java.util.concurrent.ConcurrentMap<TimerKey, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
   public Metrics(ServerConfig config, Agents agents, Database database) {
     this.config = config;
     this.agents = agents;
@@ -70,15 +72,22 @@ public final class Metrics implements AutoCloseable {
     }
     Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
     String route = endpoint == null ? "unmatched" : endpoint.path;
-    Timer.builder("delega.http.requests")
-        .description("HTTP requests by route template, method and status")
-        .tag("method", ctx.method().name())
-        .tag("route", route)
-        .tag("status", String.valueOf(ctx.statusCode()))
-        .publishPercentileHistogram(false)
-        .register(registry)
+    // Bounded: route templates (or "unmatched") x methods x statuses.
+    timers.computeIfAbsent(new TimerKey(ctx.method(), route, ctx.statusCode()), this::timer)
         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
+
+  private Timer timer(TimerKey key) {
+    return Timer.builder("delega.http.requests")
+        .description("HTTP requests by route template, method and status")
+        .tag("method", key.method().name())
+        .tag("route", key.route())
+        .tag("status", String.valueOf(key.status()))
+        .publishPercentileHistogram(false)
+        .register(registry);
+  }
+
+  private record TimerKey(io.javalin.http.HandlerType method, String route, int status) {}
 
   private void scrape(Context ctx) {
     String auth = ctx.header("Authorization");
