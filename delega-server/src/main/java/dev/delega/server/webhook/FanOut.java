@@ -7,6 +7,7 @@ import dev.delega.server.agent.Role;
 import dev.delega.server.event.EventLog;
 import dev.delega.server.event.EventVisibility;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Sql;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -94,6 +95,17 @@ final class FanOut {
                           + tx.dialect().forUpdate())
                   .mapTo(Long.class)
                   .one();
+          List<WebhookRow> hooks = WebhookStore.active(h);
+          if (hooks.isEmpty()) {
+            // Nobody to send to (and a webhook made later is never sent older events): move the
+            // cursor past what is committed without reading and parsing the events.
+            Sql.first(h, "SELECT MAX(id) FROM events WHERE id > ?", rs -> {
+                  long id = rs.getLong(1);
+                  return rs.wasNull() ? null : id;
+                }, cursor)
+                .ifPresent(id -> advance(h, id));
+            return new Pass(0, List.of());
+          }
           List<Event> events = EventLog.read(h, "e.id > :after", Map.of("after", cursor), BATCH);
           if (events.isEmpty()) {
             return new Pass(0, List.of());
@@ -102,7 +114,6 @@ final class FanOut {
           long until = now + outbox.lease().toMillis();
           List<Outbox.Leased> leased = new ArrayList<>();
           List<Row> rows = new ArrayList<>();
-          List<WebhookRow> hooks = WebhookStore.active(h);
           if (!hooks.isEmpty()) {
             Map<Long, Caller> owners = owners(h, hooks);
             Map<Long, Predicate<Event>> sees = new HashMap<>();
@@ -160,11 +171,13 @@ final class FanOut {
               }
             }
           }
-          h.createUpdate("UPDATE webhook_cursor SET last_event_id = ? WHERE name = 'fanout'")
-              .bind(0, events.getLast().id())
-              .execute();
+          advance(h, events.getLast().id());
           return new Pass(events.size(), leased);
         });
+  }
+
+  private static void advance(Handle h, long lastEventId) {
+    h.createUpdate("UPDATE webhook_cursor SET last_event_id = ? WHERE name = 'fanout'").bind(0, lastEventId).execute();
   }
 
   /** One delivery of this pass: its id, webhook, event, body, and whether it is leased here. */
