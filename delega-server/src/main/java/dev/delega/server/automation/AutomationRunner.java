@@ -5,6 +5,7 @@ import dev.delega.server.agent.Caller;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.internal.Fields;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Sql;
 import dev.delega.server.store.Tx;
 import dev.delega.server.task.TaskRow;
 import dev.delega.server.task.Tasks;
@@ -97,12 +98,12 @@ final class AutomationRunner implements AutoCloseable {
     // reading the event's task snapshot.
     boolean listened =
         db.read(
-            h -> h.createQuery(
+            h -> Sql.first(
+                    h,
                     "SELECT 1 FROM events e WHERE e.id = ? AND EXISTS (SELECT 1 FROM automations a"
-                        + " WHERE a.event = e.type AND a.active = TRUE)")
-                .bind(0, eventId)
-                .mapTo(Integer.class)
-                .findOne()
+                        + " WHERE a.event = e.type AND a.active = TRUE)",
+                    rs -> Boolean.TRUE,
+                    eventId)
                 .isPresent());
     if (!listened) {
       return;
