@@ -106,7 +106,9 @@ public final class ClaimBench {
     wiring.start();
     api = "http://127.0.0.1:" + wiring.port() + "/api";
     String ready = "http://127.0.0.1:" + wiring.port() + "/health/ready";
-    while (!new String(ApiBench.send(client, HttpRequest.newBuilder(URI.create(ready)).build())).contains("\"ready\"")) {
+    // Measure only once the duplicate index has read every seeded task ("index":"ready").
+    while (!"ready".equals(Json.mapper().readTree(ApiBench.send(client, HttpRequest.newBuilder(URI.create(ready)).build()))
+        .path("components").path("dedup").path("index").asString(""))) {
       Thread.sleep(200);
     }
 
