@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * side by side with a bare Javalin app that answers a constant GET and a POST that inserts one row
  * into SQLite with the same durability settings. Prints a Markdown table with ratios.
  *
- * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp "$(cat benchmarks/target/classpath.txt)" dev.delega.bench.ApiBench [seconds] [workers] [--rounds=3] [--get-only]}
+ * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp "$(cat benchmarks/target/classpath.txt)" dev.delega.bench.ApiBench [seconds] [workers] [--rounds=3] [--get-only] [--client=jdk|raw]}
  * (see benchmarks/README.md).
  */
 public final class ApiBench {
@@ -63,12 +63,14 @@ public final class ApiBench {
     System.err.println("seeding 10,000 tasks…");
     List<Long> ids = seed(client, api, key, 10_000);
 
+    boolean raw = java.util.Arrays.asList(args).contains("--client=raw");
+    Driver drv = new Driver(client, raw, workers);
     // Warm-up: every scenario briefly, so the JIT sees all of them before measuring.
     Duration warm = Duration.ofSeconds(Math.max(2, seconds / 3));
-    Load.run("warm", client, workers, warm, i -> get(bareUrl + "/const"));
-    Load.run("warm", client, workers, warm, i -> post(bareUrl + "/insert", "{\"content\":\"row " + i + "\"}", null));
-    Load.run("warm", client, workers, warm, i -> get(api + "/tasks/" + ids.get(i % ids.size()), key));
-    Load.run("warm", client, workers, warm, i -> post(api + "/tasks", "{\"content\":\"warm " + i + "\"}", key));
+    drv.run("warm", warm, i -> Req.get(bareUrl + "/const", null));
+    drv.run("warm", warm, i -> Req.post(bareUrl + "/insert", "{\"content\":\"row " + i + "\"}", null));
+    drv.run("warm", warm, i -> Req.get(api + "/tasks/" + ids.get(i % ids.size()), key));
+    drv.run("warm", warm, i -> Req.post(api + "/tasks", "{\"content\":\"warm " + i + "\"}", key));
 
     int rounds = java.util.Arrays.stream(args).filter(a -> a.startsWith("--rounds=")).map(a -> Integer.parseInt(a.substring(9)))
         .findFirst().orElse(3);
@@ -80,23 +82,23 @@ public final class ApiBench {
     // ratio compares two runs seconds apart; the median over rounds damps the machine's noise.
     for (int round = 1; round <= rounds; round++) {
       List<Load.Result> results = new ArrayList<>();
-      Load.Result bareGet = Load.run("bare Javalin constant GET", client, workers, d, i -> get(bareUrl + "/const"));
-      Load.Result getTask = Load.run("GET /tasks/{id}", client, workers, d,
-          i -> get(api + "/tasks/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size())), key));
+      Load.Result bareGet = drv.run("bare Javalin constant GET", d, i -> Req.get(bareUrl + "/const", null));
+      Load.Result getTask = drv.run("GET /tasks/{id}", d,
+          i -> Req.get(api + "/tasks/" + ids.get(ThreadLocalRandom.current().nextInt(ids.size())), key));
       results.add(bareGet);
       results.add(getTask);
       getRatios.add(getTask.perSecond() / bareGet.perSecond());
       if (!getOnly) {
-        Load.Result bareInsert = Load.run("bare Javalin POST inserting one row", client, workers, d,
-            i -> post(bareUrl + "/insert", "{\"content\":\"row " + i + "\"}", null));
-        Load.Result create = Load.run("POST /tasks", client, workers, d,
-            i -> post(api + "/tasks", "{\"content\":\"bench task " + i + "\",\"priority\":2,\"labels\":[\"bench\"]}", key));
-        Load.Result list = Load.run("GET /tasks?limit=50 (10k+ present)", client, workers, d,
-            i -> get(api + "/tasks?limit=50&offset=" + (i % 100) * 50, key));
-        Load.Result complete = Load.run("POST /tasks/{id}/complete", client, workers, d,
+        Load.Result bareInsert = drv.run("bare Javalin POST inserting one row", d,
+            i -> Req.post(bareUrl + "/insert", "{\"content\":\"row " + i + "\"}", null));
+        Load.Result create = drv.run("POST /tasks", d,
+            i -> Req.post(api + "/tasks", "{\"content\":\"bench task " + i + "\",\"priority\":2,\"labels\":[\"bench\"]}", key));
+        Load.Result list = drv.run("GET /tasks?limit=50 (10k+ present)", d,
+            i -> Req.get(api + "/tasks?limit=50&offset=" + (i % 100) * 50, key));
+        Load.Result complete = drv.run("POST /tasks/{id}/complete", d,
             i -> {
               int n = next.getAndIncrement();
-              return post(api + "/tasks/" + toComplete.get(n % toComplete.size()) + "/complete", "", key);
+              return Req.post(api + "/tasks/" + toComplete.get(n % toComplete.size()) + "/complete", "", key);
             });
         results.addAll(List.of(bareInsert, create, list, complete));
         createRatios.add(create.perSecond() / bareInsert.perSecond());
@@ -113,6 +115,44 @@ public final class ApiBench {
     wiring.close();
     bare.stop();
     System.exit(0);
+  }
+
+  /** One request of a scenario, sent by either client. */
+  record Req(String method, String url, String key, String body) {
+    static Req get(String url, String key) {
+      return new Req("GET", url, key, null);
+    }
+
+    static Req post(String url, String body, String key) {
+      return new Req("POST", url, key, body);
+    }
+  }
+
+  /** Runs a scenario with the JDK HttpClient, or with one {@link RawHttp} connection per worker. */
+  private record Driver(HttpClient client, boolean raw, int workers) {
+    Load.Result run(String name, Duration d, java.util.function.IntFunction<Req> scenario) throws InterruptedException {
+      if (!raw) {
+        return Load.run(name, client, workers, d, i -> {
+          Req r = scenario.apply(i);
+          return r.method().equals("GET") ? ApiBench.get(r.url(), r.key()) : ApiBench.post(r.url(), r.body(), r.key());
+        });
+      }
+      java.net.URI first = java.net.URI.create(scenario.apply(0).url());
+      String hostPort = first.getHost() + ":" + first.getPort();
+      return Load.runRaw(name, first.getHost(), first.getPort(), workers, d, i -> {
+        Req r = scenario.apply(i);
+        java.net.URI u = java.net.URI.create(r.url());
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        if (r.key() != null) {
+          headers.put("X-Agent-Key", r.key());
+        }
+        if (r.body() != null) {
+          headers.put("Content-Type", "application/json");
+        }
+        String path = u.getRawQuery() == null ? u.getRawPath() : u.getRawPath() + "?" + u.getRawQuery();
+        return RawHttp.request(r.method(), hostPort, path, headers, r.body());
+      });
+    }
   }
 
   private static double median(List<Double> values) {
@@ -188,7 +228,7 @@ public final class ApiBench {
   }
 
   static HttpRequest get(String url, String key) {
-    return Load.request(url).header("X-Agent-Key", key).GET().build();
+    return key == null ? get(url) : Load.request(url).header("X-Agent-Key", key).GET().build();
   }
 
   static HttpRequest post(String url, String json, String key) {

@@ -33,11 +33,12 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am package -DskipTests && java -cp
  * "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" dev.delega.bench.ClaimBench
- * [seconds=10] [claimers=32] [--warmup=S] [--tasks=N] [--postgres=jdbc:…]}
+ * [seconds=10] [claimers=32] [--warmup=S] [--tasks=N] [--postgres=jdbc:…] [--client=raw|jdk]}
  * (SQLite in a temporary directory unless {@code --postgres} is given, which must name an empty
  * database; {@code --tasks} open tasks are seeded, by default 10,000 per second of the run; the
  * warm-up, as long as the run unless {@code --warmup} says otherwise, lets the JIT compile the
- * claim path before measuring).
+ * claim path before measuring; the claimers send over one raw HTTP/1.1 keep-alive socket each, see
+ * {@link RawHttp}, unless {@code --client=jdk} picks the JDK HttpClient).
  */
 public final class ClaimBench {
   private ClaimBench() {}
@@ -61,11 +62,18 @@ public final class ClaimBench {
     String postgres = null;
     Integer seedTasks = null;
     Integer warmup = null;
+    boolean jdkClient = false;
     for (String a : args) {
       if (a.startsWith("--postgres=")) {
         postgres = a.substring("--postgres=".length());
       } else if (a.startsWith("--warmup=")) {
         warmup = Integer.parseInt(a.substring("--warmup=".length()));
+      } else if (a.startsWith("--client=")) {
+        jdkClient = switch (a.substring("--client=".length())) {
+          case "jdk" -> true;
+          case "raw" -> false;
+          default -> throw new IllegalArgumentException("--client is raw or jdk");
+        };
       } else if (a.startsWith("--tasks=")) {
         seedTasks = Integer.parseInt(a.substring("--tasks=".length()));
       } else {
@@ -113,8 +121,9 @@ public final class ClaimBench {
     }
 
     Map<Long, Integer> handedOut = new ConcurrentHashMap<>();
-    run(client, api, keys, Duration.ofSeconds(warmSeconds), handedOut);
-    Phase p = run(client, api, keys, Duration.ofSeconds(seconds), handedOut);
+    Claimer claimer = jdkClient ? jdk(client, api) : raw(wiring.port());
+    run(claimer, keys, Duration.ofSeconds(warmSeconds), handedOut);
+    Phase p = run(claimer, keys, Duration.ofSeconds(seconds), handedOut);
 
     long doubles = handedOut.values().stream().filter(n -> n > 1).count();
     long answered = handedOut.values().stream().mapToLong(Integer::longValue).sum();
@@ -130,16 +139,60 @@ public final class ClaimBench {
     System.out.printf("| %s | %d | %.0f | %.2f | %.2f | %d | %d | %d | %d / %d / %d (answers: %d) |%n",
         store, claimers, p.perSecond(), p.percentileMillis(0.50), p.percentileMillis(0.99),
         p.empty(), p.errors(), doubles, db[0], db[1], db[2], answered);
-    System.out.printf("(%d s measured after %d s warm-up, %d cores, %s)%n",
-        seconds, warmSeconds, Runtime.getRuntime().availableProcessors(), wiring.database().describe());
+    System.out.printf("(%d s measured after %d s warm-up, %d cores, %s, claimers on %s)%n",
+        seconds, warmSeconds, Runtime.getRuntime().availableProcessors(), wiring.database().describe(),
+        jdkClient ? "the JDK HttpClient" : "one raw HTTP/1.1 keep-alive socket each");
     boolean ok = doubles == 0 && db[0] == answered && db[1] == answered && db[2] == 0;
     wiring.close();
     System.exit(ok ? 0 : 1);
   }
 
+  /** How one claimer sends {@code POST /tasks/claim}: made per worker, then called back to back. */
+  interface Claimer {
+    Call open(String key);
+  }
+
+  /** One worker's connection: sends a claim and returns the status and body. */
+  interface Call extends AutoCloseable {
+    RawHttp.Response claim() throws Exception;
+
+    @Override
+    default void close() {}
+  }
+
+  private static final String CLAIM_BODY = "{\"lease_seconds\":3600}";
+
+  private static Claimer jdk(HttpClient client, String api) {
+    return key -> {
+      HttpRequest request = ApiBench.post(api + "/tasks/claim", CLAIM_BODY, key);
+      return () -> {
+        HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return new RawHttp.Response(r.statusCode(), r.body());
+      };
+    };
+  }
+
+  private static Claimer raw(int port) {
+    return key -> {
+      RawHttp http = new RawHttp("127.0.0.1", port);
+      byte[] request = RawHttp.request("POST", "127.0.0.1:" + port, "/api/tasks/claim",
+          Map.of("X-Agent-Key", key, "Content-Type", "application/json"), CLAIM_BODY);
+      return new Call() {
+        @Override
+        public RawHttp.Response claim() throws Exception {
+          return http.send(request);
+        }
+
+        @Override
+        public void close() {
+          http.close();
+        }
+      };
+    };
+  }
+
   /** One closed loop per claimer for {@code duration}; records every task id handed out. */
-  private static Phase run(
-      HttpClient client, String api, List<String> keys, Duration duration, Map<Long, Integer> handedOut)
+  private static Phase run(Claimer claimer, List<String> keys, Duration duration, Map<Long, Integer> handedOut)
       throws Exception {
     int n = keys.size();
     CyclicBarrier start = new CyclicBarrier(n);
@@ -154,7 +207,7 @@ public final class ClaimBench {
       for (int w = 0; w < n; w++) {
         int worker = w;
         done.add(pool.submit(() -> {
-          HttpRequest request = ApiBench.post(api + "/tasks/claim", "{\"lease_seconds\":3600}", keys.get(worker));
+          Call call = claimer.open(keys.get(worker));
           long[] lat = new long[4_000_000 / n];
           start.await();
           long begin = System.nanoTime();
@@ -167,8 +220,8 @@ public final class ClaimBench {
           while (System.nanoTime() < end) {
             long t0 = System.nanoTime();
             try {
-              HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-              long id = r.statusCode() == 200 ? taskId(r.body()) : -2;
+              RawHttp.Response r = call.claim();
+              long id = r.status() == 200 ? taskId(r.body()) : -2;
               if (id > 0) {
                 claims[worker]++;
                 handedOut.merge(id, 1, Integer::sum);
@@ -185,6 +238,7 @@ public final class ClaimBench {
             }
           }
           latencies[worker] = lat;
+          call.close();
           return null;
         }));
       }

@@ -26,6 +26,28 @@ final class Load {
 
   static Result run(String name, HttpClient client, int workers, Duration duration, IntFunction<HttpRequest> request)
       throws InterruptedException {
+    return run(name, workers, duration, () -> r -> {
+      HttpResponse<byte[]> resp = client.send(request.apply(r), HttpResponse.BodyHandlers.ofByteArray());
+      return resp.statusCode();
+    });
+  }
+
+  /** As {@link #run(String, HttpClient, int, Duration, IntFunction)} over one {@link RawHttp} connection per worker. */
+  static Result runRaw(String name, String host, int port, int workers, Duration duration, IntFunction<byte[]> request)
+      throws InterruptedException {
+    return run(name, workers, duration, () -> {
+      RawHttp http = new RawHttp(host, port);
+      return r -> http.send(request.apply(r)).status();
+    });
+  }
+
+  /** Sends request number {@code i} and returns the status. */
+  interface Sender {
+    int send(int i) throws Exception;
+  }
+
+  private static Result run(String name, int workers, Duration duration, java.util.function.Supplier<Sender> senders)
+      throws InterruptedException {
     AtomicLong errors = new AtomicLong();
     List<long[]> latencies = new ArrayList<>();
     List<int[]> counts = new ArrayList<>();
@@ -40,13 +62,13 @@ final class Load {
         int worker = w;
         pool.submit(
             () -> {
+              Sender sender = senders.get();
               int i = 0;
               while (System.nanoTime() < end) {
-                HttpRequest r = request.apply(worker * 1_000_000 + i++);
+                int r = worker * 1_000_000 + i++;
                 long t0 = System.nanoTime();
                 try {
-                  HttpResponse<byte[]> resp = client.send(r, HttpResponse.BodyHandlers.ofByteArray());
-                  if (resp.statusCode() >= 300) {
+                  if (sender.send(r) >= 300) {
                     errors.incrementAndGet();
                   }
                 } catch (Exception e) {
