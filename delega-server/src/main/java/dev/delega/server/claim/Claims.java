@@ -109,7 +109,7 @@ final class Claims {
           }
           List<Long> lost = new ArrayList<>();
           for (int i = 0; i < MAX_CANDIDATES; i++) {
-            TaskRow candidate = nextCandidate(tx, caller, filter, lost, now);
+            Seen candidate = nextCandidate(tx, caller, filter, lost, now);
             if (candidate == null) {
               return null;
             }
@@ -123,20 +123,46 @@ final class Claims {
         });
   }
 
-  private TaskRow nextCandidate(Tx tx, Caller caller, ClaimQueue.Filter filter, List<Long> lost, long now) {
+  /**
+   * What a claim needs to know of the task it takes: the lease it replaces and the fields whose
+   * change the event records. The queue reads only these (not the whole row: the task is read again
+   * whole for the answer and the event).
+   */
+  private record Seen(
+      long id, long leaseToken, Long claimedBy, Long leaseExpiresAt, String sessionState, String sessionStateDetail,
+      String status) {
+    static final String COLUMNS =
+        "t.id, t.lease_token, t.claimed_by_agent_id, t.lease_expires_at, t.session_state, t.session_state_detail, t.status";
+
+    static Seen of(TaskRow r) {
+      return new Seen(r.id(), r.leaseToken(), r.claimedBy(), r.leaseExpiresAt(), r.sessionState(), r.sessionStateDetail(),
+          r.status());
+    }
+
+    static Seen map(java.sql.ResultSet rs) throws java.sql.SQLException {
+      long claimedBy = rs.getLong(3);
+      boolean noHolder = rs.wasNull();
+      long expires = rs.getLong(4);
+      boolean noExpiry = rs.wasNull();
+      return new Seen(rs.getLong(1), rs.getLong(2), noHolder ? null : claimedBy, noExpiry ? null : expires,
+          rs.getString(5), rs.getString(6), rs.getString(7));
+    }
+  }
+
+  private Seen nextCandidate(Tx tx, Caller caller, ClaimQueue.Filter filter, List<Long> lost, long now) {
     Map<String, Object> binds = new HashMap<>();
     String where = ClaimQueue.condition(caller, filter, false, now, expiry.maxAttempts(), binds);
     for (int i = 0; i < lost.size(); i++) {
       where += " AND t.id <> :lost" + i;
       binds.put("lost" + i, lost.get(i));
     }
-    List<TaskRow> rows =
+    List<Seen> rows =
         Sql.listNamed(
             tx.handle(),
-            "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE " + where + ClaimQueue.ORDER
+            "SELECT " + Seen.COLUMNS + " FROM tasks t WHERE " + where + ClaimQueue.ORDER
                 + " LIMIT 1" + tx.dialect().forUpdateSkipLocked(),
             binds,
-            TaskRow::map);
+            Seen::map);
     return rows.isEmpty() ? null : rows.get(0);
   }
 
@@ -191,7 +217,7 @@ final class Claims {
           if (expiry.expire(tx, row, now)) {
             row = LeaseRows.lock(tx, id).orElseThrow();
           }
-          Task claimed = claimRow(tx, caller, row, lease, now);
+          Task claimed = claimRow(tx, caller, Seen.of(row), lease, now);
           if (claimed == null) {
             throw held(LeaseRows.lock(tx, id).orElseThrow());
           }
@@ -203,7 +229,7 @@ final class Claims {
    * Gives {@code row} to the caller under a new lease, if nobody took it since it was read; returns
    * null when somebody did (another node, on PostgreSQL).
    */
-  private Task claimRow(Tx tx, Caller caller, TaskRow row, long lease, long now) {
+  private Task claimRow(Tx tx, Caller caller, Seen row, long lease, long now) {
     long token = row.leaseToken() + 1;
     TaskChanges ch = new TaskChanges();
     ch.set("claimed_by_agent_id", "claimed_by_agent_id", row.claimedBy(), caller.agentId());
