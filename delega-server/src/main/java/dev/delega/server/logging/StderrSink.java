@@ -1,8 +1,6 @@
 package dev.delega.server.logging;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +36,27 @@ final class StderrSink implements Consumer<String> {
   private final Thread writer;
   private volatile boolean idle;
 
+  /**
+   * Writes to whatever {@code System.err} is at the time of writing (normally file descriptor 2), so
+   * a harness that redirects standard error, such as the test runner, receives the lines.
+   */
   StderrSink() {
-    this(new FileOutputStream(FileDescriptor.err));
+    this(new OutputStream() {
+      @Override
+      public void write(int b) {
+        System.err.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        System.err.write(b, off, len);
+      }
+
+      @Override
+      public void flush() {
+        System.err.flush();
+      }
+    });
   }
 
   StderrSink(OutputStream out) {
