@@ -15,16 +15,45 @@ import org.slf4j.event.Level;
  * diagnostic context, the request id and the agent id (never the key). Info, except health probes
  * and scrapes, which are debug. Runs as the last after-handler and then clears the context.
  */
-final class AccessLog {
+public final class AccessLog {
   /** Diagnostic-context key of the request id (also the JSON field name). */
-  static final String REQUEST_ID = "request_id";
+  public static final String REQUEST_ID = "request_id";
 
   /** Diagnostic-context key of the authenticated agent's id. */
-  static final String AGENT_ID = "agent_id";
+  public static final String AGENT_ID = "agent_id";
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.delega.access");
 
   private AccessLog() {}
+
+  /** The client's {@code X-Request-Id} when it is safe to echo and log, else a new one. */
+  public static String requestId(String presented) {
+    if (presented != null && Http.isRequestId(presented)) {
+      return presented;
+    }
+    return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+  }
+
+  /**
+   * The line of a request served outside Javalin's handlers (the {@code /mcp} servlet), with the
+   * diagnostic context its caller set; then clears the context.
+   */
+  public static void line(String method, String route, int status, long startNanos) {
+    try {
+      if (!LOG.isInfoEnabled()) {
+        return;
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+      LOG.atInfo()
+          .addKeyValue("method", method)
+          .addKeyValue("route", route)
+          .addKeyValue("status", status)
+          .addKeyValue("duration_ms", millis)
+          .log("{} {} {} {} ms", method, route, status, millis);
+    } finally {
+      MDC.clear();
+    }
+  }
 
   static void after(Context ctx) {
     try {

@@ -34,10 +34,7 @@ final class Gate {
 
   void handle(Context ctx) {
     ctx.attribute(dev.delega.server.ops.Metrics.START, System.nanoTime());
-    String requestId = ctx.header("X-Request-Id");
-    if (requestId == null || !Http.isRequestId(requestId)) {
-      requestId = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
-    }
+    String requestId = AccessLog.requestId(ctx.header("X-Request-Id"));
     ctx.header("X-Request-Id", requestId);
     ctx.attribute("delega.requestId", requestId);
     MDC.clear();

@@ -3,6 +3,7 @@ package dev.delega.server.mcp;
 import dev.delega.api.Json;
 import dev.delega.server.ServerConfig;
 import dev.delega.server.agent.Agents;
+import dev.delega.server.http.AccessLog;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.MDC;
 
 /**
  * What every {@code /mcp} request passes before the MCP servlet: a Host check and an Origin check
@@ -67,11 +69,29 @@ final class McpGuard implements Filter {
     this.hosts = Set.copyOf(h);
   }
 
+  /**
+   * Gives the request an id (echoed in {@code X-Request-Id}, on every log line it causes) and ends
+   * it with one access line, as the gate and access log do for the REST routes.
+   */
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     HttpServletRequest req = (HttpServletRequest) request;
     HttpServletResponse res = (HttpServletResponse) response;
+    long start = System.nanoTime();
+    String requestId = AccessLog.requestId(req.getHeader("X-Request-Id"));
+    res.setHeader("X-Request-Id", requestId);
+    MDC.clear();
+    MDC.put(AccessLog.REQUEST_ID, requestId);
+    try {
+      guard(req, res, chain);
+    } finally {
+      AccessLog.line(req.getMethod(), McpFeature.PATH, res.getStatus(), start);
+    }
+  }
+
+  private void guard(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
     String host = req.getHeader("Host");
     if (!hostAllowed(host, req)) {
       refuse(res, 403, "forbidden",
@@ -100,7 +120,10 @@ final class McpGuard implements Filter {
     }
     String key = presentedKey(req);
     if (key != null) {
-      if (agents.authenticate(key).isEmpty()) {
+      java.util.Optional<dev.delega.server.agent.Caller> caller = agents.callerFor(key);
+      caller.filter(dev.delega.server.agent.Caller::isAgent)
+          .ifPresent(c -> MDC.put(AccessLog.AGENT_ID, String.valueOf(c.agentId())));
+      if (caller.isEmpty()) {
         res.setHeader("WWW-Authenticate", "Bearer realm=\"delega\"");
         refuse(res, 401, "unauthorized", "Invalid or inactive agent API key");
         return;
@@ -116,7 +139,7 @@ final class McpGuard implements Filter {
       post(req, res, chain);
       return;
     }
-    chain.doFilter(request, response);
+    chain.doFilter(req, res);
   }
 
   /**

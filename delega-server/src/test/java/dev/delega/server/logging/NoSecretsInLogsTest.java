@@ -32,6 +32,7 @@ class NoSecretsInLogsTest {
   private static final String BOOTSTRAP_TOKEN = "bootstrap-token-9a8b7c6d5e";
   private static final String USER_WEBHOOK_SECRET = "my-own-webhook-secret-7d41c0";
   private static final String REQUEST_ID = "req-secrets-test-1";
+  private static final String MCP_REQUEST_ID = "req-mcp-test-1";
 
   private static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
   private static final Logs.Settings BEFORE = Logs.settings();
@@ -101,6 +102,27 @@ class NoSecretsInLogsTest {
             .header("Authorization", "Bearer " + METRICS_TOKEN).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(scrape.statusCode()).isEqualTo(200);
+    HttpResponse<String> mcp = http.send(
+        HttpRequest.newBuilder(URI.create(server.rootUrl() + "/mcp"))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .header("X-Agent-Key", second)
+            .header("X-Request-Id", MCP_REQUEST_ID)
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(mcp.statusCode()).isEqualTo(200);
+    assertThat(mcp.headers().firstValue("X-Request-Id")).hasValue(MCP_REQUEST_ID);
+    HttpResponse<String> mcpNoKey = http.send(
+        HttpRequest.newBuilder(URI.create(server.rootUrl() + "/mcp"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(mcpNoKey.statusCode()).isEqualTo(401);
+    assertThat(mcpNoKey.headers().firstValue("X-Request-Id")).isPresent();
     server.stop();
     server.start();
 
@@ -130,6 +152,17 @@ class NoSecretsInLogsTest {
     assertThat(created.path("duration_ms").isNumber()).isTrue();
     assertThat(created.path("duration_ms").asLong()).isNotNegative();
     assertThat(access).anySatisfy(a -> {
+      assertThat(a.path("status").asInt()).isEqualTo(401);
+      assertThat(a.has("agent_id")).isFalse();
+    });
+    // /mcp is served outside Javalin's handlers and still gets its line, id and agent.
+    JsonNode mcpLine = access.stream().filter(a -> a.path("request_id").asString().equals(MCP_REQUEST_ID)).findFirst().orElseThrow();
+    assertThat(mcpLine.path("method").asString()).isEqualTo("POST");
+    assertThat(mcpLine.path("route").asString()).isEqualTo("/mcp");
+    assertThat(mcpLine.path("status").asInt()).isEqualTo(200);
+    assertThat(mcpLine.path("agent_id").asString()).isEqualTo(String.valueOf(id));
+    assertThat(access).anySatisfy(a -> {
+      assertThat(a.path("route").asString()).isEqualTo("/mcp");
       assertThat(a.path("status").asInt()).isEqualTo(401);
       assertThat(a.has("agent_id")).isFalse();
     });
