@@ -205,56 +205,24 @@ public final class DedupBench {
    */
   private static Samples sample(HttpClient client, Server server, Scenario sc, int workers, Duration duration)
       throws InterruptedException {
-    AtomicLong errors = new AtomicLong();
     AtomicLong found = new AtomicLong();
-    List<long[]> latencies = new ArrayList<>();
-    List<int[]> counts = new ArrayList<>();
     AtomicInteger next = new AtomicInteger(server.cursor.getAndAdd(1_000_000));
-    long start = System.nanoTime();
-    long end = start + duration.toNanos();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int w = 0; w < workers; w++) {
-        long[] lat = new long[1_000_000];
-        int[] n = new int[1];
-        latencies.add(lat);
-        counts.add(n);
-        pool.submit(
-            () -> {
-              while (System.nanoTime() < end) {
-                HttpRequest r = sc.request(server, next.getAndIncrement());
-                long t0 = System.nanoTime();
-                try {
-                  HttpResponse<byte[]> resp = client.send(r, HttpResponse.BodyHandlers.ofByteArray());
-                  int status = resp.statusCode();
-                  if (status == 201) {
-                    server.created().add(Json.mapper().readTree(resp.body()).get("id").asLong());
-                  }
-                  if (status == 409 || (status == 200 && contains(resp.body(), "\"has_duplicates\":true"))) {
-                    found.incrementAndGet();
-                  } else if (status >= 300) {
-                    errors.incrementAndGet();
-                  }
-                } catch (Exception e) {
-                  errors.incrementAndGet();
-                }
-                if (n[0] < lat.length) {
-                  lat[n[0]++] = (System.nanoTime() - t0) / 1000;
-                }
-              }
-              return null;
-            });
-      }
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    int total = counts.stream().mapToInt(c -> c[0]).sum();
-    long[] all = new long[total];
-    int k = 0;
-    for (int w = 0; w < workers; w++) {
-      System.arraycopy(latencies.get(w), 0, all, k, counts.get(w)[0]);
-      k += counts.get(w)[0];
-    }
-    Arrays.sort(all);
-    return new Samples(all, found.get(), errors.get(), seconds);
+    Load.Loop loop = Load.loop(workers, 1_000_000, duration, () -> i -> {
+      HttpRequest r = sc.request(server, next.getAndIncrement());
+      return () -> {
+        HttpResponse<byte[]> resp = client.send(r, HttpResponse.BodyHandlers.ofByteArray());
+        int status = resp.statusCode();
+        if (status == 201) {
+          server.created().add(Json.mapper().readTree(resp.body()).get("id").asLong());
+        }
+        if (status == 409 || (status == 200 && contains(resp.body(), "\"has_duplicates\":true"))) {
+          found.incrementAndGet();
+          return 200; // a duplicate found is an answer, not an error
+        }
+        return status;
+      };
+    });
+    return new Samples(loop.micros(), found.get(), loop.errors(), loop.seconds());
   }
 
   private static boolean contains(byte[] body, String needle) {

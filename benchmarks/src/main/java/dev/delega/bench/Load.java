@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /** A closed-loop HTTP load driver on virtual threads: N workers send requests back to back for a while. */
 final class Load {
@@ -26,9 +27,9 @@ final class Load {
 
   static Result run(String name, HttpClient client, int workers, Duration duration, IntFunction<HttpRequest> request)
       throws InterruptedException {
-    return run(name, workers, duration, () -> r -> {
-      HttpResponse<byte[]> resp = client.send(request.apply(r), HttpResponse.BodyHandlers.ofByteArray());
-      return resp.statusCode();
+    return run(name, workers, duration, () -> i -> {
+      HttpRequest r = request.apply(i);
+      return () -> client.send(r, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
     });
   }
 
@@ -37,17 +38,40 @@ final class Load {
       throws InterruptedException {
     return run(name, workers, duration, () -> {
       RawHttp http = new RawHttp(host, port);
-      return r -> http.send(request.apply(r)).status();
+      return i -> {
+        byte[] r = request.apply(i);
+        return () -> http.send(r).status();
+      };
     });
   }
 
-  /** Sends request number {@code i} and returns the status. */
+  /** One worker's way of making request number {@code i} (not timed) and sending it (timed). */
   interface Sender {
-    int send(int i) throws Exception;
+    Attempt prepare(int i) throws Exception;
   }
 
-  private static Result run(String name, int workers, Duration duration, java.util.function.Supplier<Sender> senders)
+  /** A prepared request: sends it and returns the status (≥ 300 counts as an error). */
+  interface Attempt {
+    int send() throws Exception;
+  }
+
+  private static Result run(String name, int workers, Duration duration, Supplier<Sender> senders)
       throws InterruptedException {
+    Loop loop = loop(workers, 2_000_000, duration, senders);
+    long[] all = loop.micros();
+    long p50 = all.length == 0 ? 0 : all[(int) (all.length * 0.50)];
+    long p99 = all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) (all.length * 0.99))];
+    return new Result(name, all.length, loop.errors(), loop.seconds(), p50, p99);
+  }
+
+  /** What a closed loop measured: every latency in µs, sorted; errors; the run's length. */
+  record Loop(long[] micros, long errors, double seconds) {}
+
+  /**
+   * Runs {@code workers} closed loops on virtual threads for {@code duration}, each with its own
+   * sender, keeping at most {@code capacity} latencies per worker.
+   */
+  static Loop loop(int workers, int capacity, Duration duration, Supplier<Sender> senders) throws InterruptedException {
     AtomicLong errors = new AtomicLong();
     List<long[]> latencies = new ArrayList<>();
     List<int[]> counts = new ArrayList<>();
@@ -55,7 +79,7 @@ final class Load {
     long start = System.nanoTime();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int w = 0; w < workers; w++) {
-        long[] lat = new long[2_000_000];
+        long[] lat = new long[capacity];
         int[] n = new int[1];
         latencies.add(lat);
         counts.add(n);
@@ -65,10 +89,10 @@ final class Load {
               Sender sender = senders.get();
               int i = 0;
               while (System.nanoTime() < end) {
-                int r = worker * 1_000_000 + i++;
+                Attempt attempt = sender.prepare(worker * 1_000_000 + i++);
                 long t0 = System.nanoTime();
                 try {
-                  if (sender.send(r) >= 300) {
+                  if (attempt.send() >= 300) {
                     errors.incrementAndGet();
                   }
                 } catch (Exception e) {
@@ -91,9 +115,7 @@ final class Load {
       k += counts.get(w)[0];
     }
     Arrays.sort(all);
-    long p50 = all.length == 0 ? 0 : all[(int) (all.length * 0.50)];
-    long p99 = all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) (all.length * 0.99))];
-    return new Result(name, total, errors.get(), seconds, p50, p99);
+    return new Loop(all, errors.get(), seconds);
   }
 
   static HttpRequest.Builder request(String url) {
