@@ -13,15 +13,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
@@ -147,117 +145,55 @@ public final class ClaimBench {
     System.exit(ok ? 0 : 1);
   }
 
-  /** How one claimer sends {@code POST /tasks/claim}: made per worker, then called back to back. */
-  interface Claimer {
-    Call open(String key);
-  }
-
-  /** One worker's connection: sends a claim and returns the status and body. */
-  interface Call extends AutoCloseable {
-    RawHttp.Response claim() throws Exception;
-
-    @Override
-    default void close() {}
+  /** How one claimer sends {@code POST /tasks/claim} with its key and reads the status and body. */
+  private interface Claimer {
+    Load.Sender open(String key, Function<RawHttp.Response, Integer> answer);
   }
 
   private static final String CLAIM_BODY = "{\"lease_seconds\":3600}";
 
   private static Claimer jdk(HttpClient client, String api) {
-    return key -> {
+    return (key, answer) -> {
       HttpRequest request = ApiBench.post(api + "/tasks/claim", CLAIM_BODY, key);
-      return () -> {
+      return i -> () -> {
         HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        return new RawHttp.Response(r.statusCode(), r.body());
+        return answer.apply(new RawHttp.Response(r.statusCode(), r.body()));
       };
     };
   }
 
   private static Claimer raw(int port) {
-    return key -> {
-      RawHttp http = new RawHttp("127.0.0.1", port);
+    return (key, answer) -> {
       byte[] request = RawHttp.request("POST", "127.0.0.1:" + port, "/api/tasks/claim",
           Map.of("X-Agent-Key", key, "Content-Type", "application/json"), CLAIM_BODY);
-      return new Call() {
-        @Override
-        public RawHttp.Response claim() throws Exception {
-          return http.send(request);
-        }
-
-        @Override
-        public void close() {
-          http.close();
-        }
-      };
+      return Load.raw("127.0.0.1", port, i -> http -> answer.apply(http.send(request)));
     };
   }
 
-  /** One closed loop per claimer for {@code duration}; records every task id handed out. */
+  /**
+   * One closed loop per claimer (each with its own key) for {@code duration}; records every task id
+   * handed out. An answer that is neither a task nor {@code {"task":null}} counts as an error.
+   */
   private static Phase run(Claimer claimer, List<String> keys, Duration duration, Map<Long, Integer> handedOut)
       throws Exception {
-    int n = keys.size();
-    CyclicBarrier start = new CyclicBarrier(n);
-    long[] claims = new long[n];
-    long[] empty = new long[n];
-    long[] errors = new long[n];
-    long[][] latencies = new long[n][];
-    int[] counts = new int[n];
-    long[] window = new long[2];
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<?>> done = new ArrayList<>();
-      for (int w = 0; w < n; w++) {
-        int worker = w;
-        done.add(pool.submit(() -> {
-          Call call = claimer.open(keys.get(worker));
-          long[] lat = new long[4_000_000 / n];
-          start.await();
-          long begin = System.nanoTime();
-          synchronized (window) {
-            if (window[0] == 0) {
-              window[0] = begin;
-            }
-          }
-          long end = begin + duration.toNanos();
-          while (System.nanoTime() < end) {
-            long t0 = System.nanoTime();
-            try {
-              RawHttp.Response r = call.claim();
-              long id = r.status() == 200 ? taskId(r.body()) : -2;
-              if (id > 0) {
-                claims[worker]++;
-                handedOut.merge(id, 1, Integer::sum);
-              } else if (id == -1) {
-                empty[worker]++;
-              } else {
-                errors[worker]++;
-              }
-            } catch (Exception e) {
-              errors[worker]++;
-            }
-            if (counts[worker] < lat.length) {
-              lat[counts[worker]++] = (System.nanoTime() - t0) / 1000;
-            }
-          }
-          latencies[worker] = lat;
-          call.close();
-          return null;
-        }));
+    LongAdder claims = new LongAdder();
+    LongAdder empty = new LongAdder();
+    AtomicInteger nextKey = new AtomicInteger();
+    Function<RawHttp.Response, Integer> answer = r -> {
+      long id = r.status() == 200 ? taskId(r.body()) : -2;
+      if (id > 0) {
+        claims.increment();
+        handedOut.merge(id, 1, Integer::sum);
+      } else if (id == -1) {
+        empty.increment();
+      } else {
+        return 599;
       }
-      for (Future<?> f : done) {
-        f.get();
-      }
-      window[1] = System.nanoTime();
-    }
-    int total = Arrays.stream(counts).sum();
-    long[] all = new long[total];
-    int k = 0;
-    for (int w = 0; w < n; w++) {
-      System.arraycopy(latencies[w], 0, all, k, counts[w]);
-      k += counts[w];
-    }
-    Arrays.sort(all);
-    return new Phase(
-        Arrays.stream(claims).sum(), Arrays.stream(empty).sum(), Arrays.stream(errors).sum(),
-        (window[1] - window[0]) / 1e9, all);
+      return 200;
+    };
+    Load.Loop loop = Load.loop(keys.size(), 4_000_000 / keys.size(), duration,
+        () -> claimer.open(keys.get(nextKey.getAndIncrement()), answer));
+    return new Phase(claims.sum(), empty.sum(), loop.errors(), loop.seconds(), loop.micros());
   }
 
   /** The task id of a {@code {"task":{"id":…}}} answer; -1 for {@code {"task":null}}; -2 otherwise. */

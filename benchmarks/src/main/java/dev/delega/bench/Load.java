@@ -36,18 +36,43 @@ final class Load {
   /** As {@link #run(String, HttpClient, int, Duration, IntFunction)} over one {@link RawHttp} connection per worker. */
   static Result runRaw(String name, String host, int port, int workers, Duration duration, IntFunction<byte[]> request)
       throws InterruptedException {
-    return run(name, workers, duration, () -> {
-      RawHttp http = new RawHttp(host, port);
-      return i -> {
-        byte[] r = request.apply(i);
-        return () -> http.send(r).status();
-      };
-    });
+    return run(name, workers, duration, () -> raw(host, port, i -> {
+      byte[] r = request.apply(i);
+      return http -> http.send(r).status();
+    }));
   }
 
-  /** One worker's way of making request number {@code i} (not timed) and sending it (timed). */
-  interface Sender {
+  /** A sender over its own {@link RawHttp} connection, closed with the sender. */
+  static Sender raw(String host, int port, IntFunction<RawAttempt> prepare) {
+    RawHttp http = new RawHttp(host, port);
+    return new Sender() {
+      @Override
+      public Attempt prepare(int i) {
+        RawAttempt a = prepare.apply(i);
+        return () -> a.send(http);
+      }
+
+      @Override
+      public void close() {
+        http.close();
+      }
+    };
+  }
+
+  /** A prepared request for a {@link RawHttp} connection. */
+  interface RawAttempt {
+    int send(RawHttp http) throws Exception;
+  }
+
+  /**
+   * One worker's way of making request number {@code i} (not timed) and sending it (timed); closed
+   * when the worker ends.
+   */
+  interface Sender extends AutoCloseable {
     Attempt prepare(int i) throws Exception;
+
+    @Override
+    default void close() {}
   }
 
   /** A prepared request: sends it and returns the status (≥ 300 counts as an error). */
@@ -86,20 +111,21 @@ final class Load {
         int worker = w;
         pool.submit(
             () -> {
-              Sender sender = senders.get();
-              int i = 0;
-              while (System.nanoTime() < end) {
-                Attempt attempt = sender.prepare(worker * 1_000_000 + i++);
-                long t0 = System.nanoTime();
-                try {
-                  if (attempt.send() >= 300) {
+              try (Sender sender = senders.get()) {
+                int i = 0;
+                while (System.nanoTime() < end) {
+                  Attempt attempt = sender.prepare(worker * 1_000_000 + i++);
+                  long t0 = System.nanoTime();
+                  try {
+                    if (attempt.send() >= 300) {
+                      errors.incrementAndGet();
+                    }
+                  } catch (Exception e) {
                     errors.incrementAndGet();
                   }
-                } catch (Exception e) {
-                  errors.incrementAndGet();
-                }
-                if (n[0] < lat.length) {
-                  lat[n[0]++] = (System.nanoTime() - t0) / 1000;
+                  if (n[0] < lat.length) {
+                    lat[n[0]++] = (System.nanoTime() - t0) / 1000;
+                  }
                 }
               }
               return null;
