@@ -5,6 +5,7 @@ import dev.delega.server.agent.Caller;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.internal.Fields;
 import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.DateTimeException;
@@ -70,21 +71,29 @@ public final class Http {
    * are cut off (the connection closes after the answer).
    */
   public static DelegaException tooLarge(Context ctx, String message) {
-    long length = ctx.contentLength();
-    if (length <= DRAIN_LIMIT) {
-      try {
-        InputStream in = ctx.req().getInputStream();
-        long left = DRAIN_LIMIT;
-        byte[] buf = new byte[64 * 1024];
-        int n;
-        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-          left -= n;
-        }
-      } catch (IOException | IllegalStateException e) {
-        // the client went away; nothing to drain
-      }
-    }
+    drainOversized(ctx.req());
     return new DelegaException.PayloadTooLarge(message);
+  }
+
+  /**
+   * Reads and throws away what is left of an oversized request body, up to 16 MiB, so that the
+   * client sees the 413 that follows (see {@link #tooLarge}); servlets outside Javalin call it too.
+   */
+  public static void drainOversized(HttpServletRequest req) {
+    if (req.getContentLength() > DRAIN_LIMIT) {
+      return;
+    }
+    try {
+      InputStream in = req.getInputStream();
+      long left = DRAIN_LIMIT;
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+        left -= n;
+      }
+    } catch (IOException | IllegalStateException e) {
+      // the client went away; nothing to drain
+    }
   }
 
   /** A positive integer path parameter. */

@@ -4,6 +4,7 @@ import dev.delega.api.Json;
 import dev.delega.server.ServerConfig;
 import dev.delega.server.agent.Agents;
 import dev.delega.server.http.AccessLog;
+import dev.delega.server.http.Http;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -146,42 +147,17 @@ final class McpGuard implements Filter {
    * A JSON-RPC message: its shape is checked before the SDK reads it, and the SDK's error answers
    * are rewritten into JSON-RPC errors without Java internals.
    */
-  /** Bodies up to this size are read and thrown away before a 413, as on the REST routes. */
-  private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
-
-  /**
-   * Reads what is left of an oversized body (up to {@value #DRAIN_LIMIT} bytes): a client still
-   * sending when the server answers and closes gets a connection reset instead of the 413.
-   */
-  private static void drain(HttpServletRequest req) {
-    long length = req.getContentLengthLong();
-    if (length > DRAIN_LIMIT) {
-      return;
-    }
-    try {
-      java.io.InputStream in = req.getInputStream();
-      byte[] buf = new byte[64 * 1024];
-      long left = DRAIN_LIMIT;
-      int n;
-      while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-        left -= n;
-      }
-    } catch (IOException e) {
-      // the client went away: nothing to answer
-    }
-  }
-
   private void post(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
     long max = config.maxBodyBytes();
     if (req.getContentLengthLong() > max) {
-      drain(req);
+      Http.drainOversized(req);
       refuse(res, 413, "payload_too_large", "Request body too large (max " + max + " bytes)");
       return;
     }
     byte[] body = req.getInputStream().readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
     if (body.length > max) {
-      drain(req);
+      Http.drainOversized(req);
       refuse(res, 413, "payload_too_large", "Request body too large (max " + max + " bytes)");
       return;
     }
