@@ -40,16 +40,9 @@ public final class AccessLog {
    */
   public static void line(String method, String route, int status, long startNanos) {
     try {
-      if (!LOG.isInfoEnabled()) {
-        return;
+      if (LOG.isInfoEnabled()) {
+        write(Level.INFO, method, route, null, status, startNanos);
       }
-      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-      LOG.atInfo()
-          .addKeyValue("method", method)
-          .addKeyValue("route", route)
-          .addKeyValue("status", status)
-          .addKeyValue("duration_ms", millis)
-          .log("{} {} {} {} ms", method, route, status, millis);
     } finally {
       MDC.clear();
     }
@@ -64,20 +57,23 @@ public final class AccessLog {
         return;
       }
       Long start = ctx.attribute(Metrics.START);
-      long millis = start == null ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-      String route = endpoint == null ? "unmatched" : endpoint.path;
-      String method = ctx.method().name();
-      int status = ctx.statusCode();
-      var line = LOG.atLevel(level).addKeyValue("method", method).addKeyValue("route", route);
-      if (endpoint == null) {
-        line = line.addKeyValue("path", path);
-      }
-      line.addKeyValue("status", status)
-          .addKeyValue("duration_ms", millis)
-          .log("{} {} {} {} ms", method, endpoint == null ? path : route, status, millis);
+      write(level, ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, endpoint == null ? path : null,
+          ctx.statusCode(), start);
     } finally {
       MDC.clear();
     }
+  }
+
+  /** One line at an enabled level; {@code path} only when no route matched; duration -1 when the start is unknown. */
+  private static void write(Level level, String method, String route, String path, int status, Long startNanos) {
+    long millis = startNanos == null ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    var line = LOG.atLevel(level).addKeyValue("method", method).addKeyValue("route", route);
+    if (path != null) {
+      line = line.addKeyValue("path", path);
+    }
+    line.addKeyValue("status", status)
+        .addKeyValue("duration_ms", millis)
+        .log("{} {} {} {} ms", method, path != null ? path : route, status, millis);
   }
 }
