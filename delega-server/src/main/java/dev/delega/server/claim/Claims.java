@@ -140,11 +140,7 @@ final class Claims {
     }
 
     static Seen map(java.sql.ResultSet rs) throws java.sql.SQLException {
-      long claimedBy = rs.getLong(3);
-      boolean noHolder = rs.wasNull();
-      long expires = rs.getLong(4);
-      boolean noExpiry = rs.wasNull();
-      return new Seen(rs.getLong(1), rs.getLong(2), noHolder ? null : claimedBy, noExpiry ? null : expires,
+      return new Seen(rs.getLong(1), rs.getLong(2), Sql.getLong(rs, 3), Sql.getLong(rs, 4),
           rs.getString(5), rs.getString(6), rs.getString(7));
     }
   }

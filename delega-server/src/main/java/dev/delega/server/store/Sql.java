@@ -203,6 +203,18 @@ public final class Sql {
     }
   }
 
+  /** Reads a possibly null long column. */
+  public static Long getLong(ResultSet rs, int i) throws SQLException {
+    long v = rs.getLong(i);
+    return rs.wasNull() ? null : v;
+  }
+
+  /** Reads a possibly null int column. */
+  public static Integer getInt(ResultSet rs, int i) throws SQLException {
+    int v = rs.getInt(i);
+    return rs.wasNull() ? null : v;
+  }
+
   /** Binds a possibly null long. */
   public static void setLong(PreparedStatement ps, int i, Long value) throws SQLException {
     if (value == null) {

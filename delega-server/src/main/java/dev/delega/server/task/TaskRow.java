@@ -1,5 +1,6 @@
 package dev.delega.server.task;
 
+import dev.delega.server.store.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -64,62 +65,52 @@ public record TaskRow(
           + " t.session_state, t.session_state_detail, t.handoff_note, t.handoff_state,"
           + " t.handoff_by_agent_id, t.attempts, t.source_ingress_id, t.next_occurrence, t.version";
 
-  private static Long nLong(ResultSet rs, int i) throws SQLException {
-    long v = rs.getLong(i);
-    return rs.wasNull() ? null : v;
-  }
-
-  private static Integer nInt(ResultSet rs, int i) throws SQLException {
-    int v = rs.getInt(i);
-    return rs.wasNull() ? null : v;
-  }
-
   /** Maps a row selected with {@link #COLUMNS}. */
   public static TaskRow map(ResultSet rs) throws SQLException {
     return new TaskRow(
         rs.getLong(1),
         rs.getString(2),
         rs.getString(3),
-        nLong(rs, 4),
+        Sql.getLong(rs, 4),
         rs.getString(5),
         rs.getString(6),
         rs.getInt(7),
         rs.getString(8),
         rs.getString(9),
         rs.getBoolean(10),
-        nLong(rs, 11),
+        Sql.getLong(rs, 11),
         rs.getLong(12),
         rs.getLong(13),
-        nLong(rs, 14),
-        nLong(rs, 15),
-        nLong(rs, 16),
-        nLong(rs, 17),
-        nLong(rs, 18),
-        nLong(rs, 19),
-        nLong(rs, 20),
+        Sql.getLong(rs, 14),
+        Sql.getLong(rs, 15),
+        Sql.getLong(rs, 16),
+        Sql.getLong(rs, 17),
+        Sql.getLong(rs, 18),
+        Sql.getLong(rs, 19),
+        Sql.getLong(rs, 20),
         rs.getInt(21),
         rs.getString(22),
         rs.getLong(23),
         rs.getString(24),
-        nInt(rs, 25),
+        Sql.getInt(rs, 25),
         rs.getString(26),
         rs.getBoolean(27),
-        nLong(rs, 28),
+        Sql.getLong(rs, 28),
         rs.getBoolean(29),
         rs.getString(30),
         rs.getString(31),
-        nLong(rs, 32),
-        nLong(rs, 33),
-        nLong(rs, 34),
+        Sql.getLong(rs, 32),
+        Sql.getLong(rs, 33),
+        Sql.getLong(rs, 34),
         rs.getLong(35),
-        nLong(rs, 36),
+        Sql.getLong(rs, 36),
         rs.getString(37),
         rs.getString(38),
         rs.getString(39),
         rs.getString(40),
-        nLong(rs, 41),
+        Sql.getLong(rs, 41),
         rs.getInt(42),
-        nLong(rs, 43),
+        Sql.getLong(rs, 43),
         rs.getString(44),
         rs.getLong(45));
   }

@@ -99,10 +99,7 @@ final class FanOut {
           if (hooks.isEmpty()) {
             // Nobody to send to (and a webhook made later is never sent older events): move the
             // cursor past what is committed without reading and parsing the events.
-            Sql.first(h, "SELECT MAX(id) FROM events WHERE id > ?", rs -> {
-                  long id = rs.getLong(1);
-                  return rs.wasNull() ? null : id;
-                }, cursor)
+            Sql.first(h, "SELECT MAX(id) FROM events WHERE id > ?", rs -> Sql.getLong(rs, 1), cursor)
                 .ifPresent(id -> advance(h, id));
             return new Pass(0, List.of());
           }
