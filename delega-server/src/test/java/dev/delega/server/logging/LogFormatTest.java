@@ -70,4 +70,14 @@ class LogFormatTest {
     assertThatThrownBy(() -> LogLevels.parse("verbose")).hasMessageContaining("verbose");
     assertThatThrownBy(() -> LogLevels.parse("info,warn")).hasMessageContaining("two levels");
   }
+
+  @Test
+  void aThresholdAdmitsItsLevelAndAboveAndOffAdmitsNothing() {
+    for (LogLevels.Threshold t : LogLevels.Threshold.values()) {
+      for (org.slf4j.event.Level level : org.slf4j.event.Level.values()) {
+        boolean expected = t != LogLevels.Threshold.OFF && level.compareTo(org.slf4j.event.Level.valueOf(t.name())) <= 0;
+        assertThat(t.admits(level)).as(t + " admits " + level).isEqualTo(expected);
+      }
+    }
+  }
 }
