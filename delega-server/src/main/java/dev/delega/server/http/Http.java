@@ -16,7 +16,6 @@ import java.util.Locale;
 /** Small, strict readers and writers for request and response parts, shared by every route. */
 public final class Http {
   static final String CALLER = "delega.caller";
-  private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d{1,18}");
   private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** True when a client-chosen request id is safe to echo and log. */
@@ -102,7 +101,7 @@ public final class Http {
   }
 
   static long parseId(String name, String raw) {
-    if (raw != null && DIGITS.matcher(raw).matches()) {
+    if (raw != null && isDigits(raw)) {
       long v = Long.parseLong(raw);
       if (v > 0) {
         return v;
@@ -110,6 +109,21 @@ public final class Http {
     }
     throw new DelegaException.ValidationFailed(
         name + " in the path must be a positive integer (got '" + raw + "')");
+  }
+
+  /** One to 18 ASCII digits: a value {@link Long#parseLong} takes without overflow. */
+  private static boolean isDigits(String raw) {
+    int n = raw.length();
+    if (n == 0 || n > 18) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = raw.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** An optional positive integer query parameter. */
