@@ -8,6 +8,7 @@ import dev.delega.server.event.EventLog;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.internal.Fields;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Dialect;
 import dev.delega.server.task.TaskRow;
 import dev.delega.server.task.TaskView;
 import dev.delega.server.task.Tasks;
@@ -100,7 +101,7 @@ final class Dependencies {
           }
           Query select =
               h.createQuery(
-                  "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE " + where + ClaimQueue.ORDER
+                  "SELECT " + TaskRow.packed(Dialect.of(h)) + " FROM tasks t WHERE " + where + ClaimQueue.ORDER
                       + " LIMIT :limit OFFSET :offset");
           binds.forEach(select::bind);
           select.bind("limit", limit).bind("offset", offset);

@@ -3,6 +3,7 @@ package dev.delega.server.claim;
 import dev.delega.api.Task;
 import dev.delega.server.agent.Caller;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Dialect;
 import dev.delega.server.task.TaskAccess;
 import dev.delega.server.task.TaskRow;
 import dev.delega.server.task.TaskView;
@@ -113,7 +114,7 @@ final class FleetBoard {
             String where = scope + " AND " + b.rule;
             Query q =
                 h.createQuery(
-                    "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE " + where + " ORDER BY " + b.order
+                    "SELECT " + TaskRow.packed(Dialect.of(h)) + " FROM tasks t WHERE " + where + " ORDER BY " + b.order
                         + " LIMIT :limit");
             binds.forEach(q::bind);
             q.bind("limit", perBucket);

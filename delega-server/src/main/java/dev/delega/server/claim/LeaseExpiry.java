@@ -41,7 +41,7 @@ final class LeaseExpiry {
     List<TaskRow> due =
         tx.handle()
             .createQuery(
-                "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.lease_expires_at <= :now"
+                "SELECT " + TaskRow.packed(tx.dialect()) + " FROM tasks t WHERE t.lease_expires_at <= :now"
                     + " AND t.claimed_by_agent_id IS NOT NULL ORDER BY t.lease_expires_at, t.id LIMIT :limit"
                     + tx.dialect().forUpdateSkipLocked())
             .bind("now", now)

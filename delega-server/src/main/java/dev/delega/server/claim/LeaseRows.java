@@ -24,7 +24,7 @@ final class LeaseRows {
   /** Loads a task, locking its row for the rest of the transaction on PostgreSQL. */
   static Optional<TaskRow> lock(Tx tx, long id) {
     return Sql.first(
-        tx.handle(), "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.id = ?" + tx.dialect().forUpdate(),
+        tx.handle(), "SELECT " + TaskRow.packed(tx.dialect()) + " FROM tasks t WHERE t.id = ?" + tx.dialect().forUpdate(),
         TaskRow::map, id);
   }
 

@@ -11,6 +11,7 @@ import dev.delega.server.http.Http;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.internal.Fields;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Dialect;
 import dev.delega.server.task.TaskAccess;
 import dev.delega.server.task.TaskRow;
 import dev.delega.server.task.TaskView;
@@ -285,7 +286,7 @@ public final class Recurrences {
           visible(caller, h, id);
           Query q =
               h.createQuery(
-                  "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.source_recurrence_id = :rid"
+                  "SELECT " + TaskRow.packed(Dialect.of(h)) + " FROM tasks t WHERE t.source_recurrence_id = :rid"
                       + " AND " + TaskAccess.visibleSql(caller)
                       + " ORDER BY t.source_occurrence_at DESC, t.id DESC LIMIT 100");
           q.bind("rid", id);

@@ -7,7 +7,10 @@ import org.jdbi.v3.core.Handle;
  * transactions that are acknowledged only after they have committed.
  */
 public interface Database extends AutoCloseable {
-  /** A read on a pooled connection. */
+  /**
+   * A read on a pooled connection. On SQLite all of its queries see one snapshot; on PostgreSQL each
+   * statement sees what was committed when it started.
+   */
   <T> T read(Work<Handle, T> work);
 
   /** A write transaction; returns after commit. Nested calls from inside a write join the outer one. */

@@ -1,6 +1,7 @@
 package dev.delega.server.store;
 
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.config.Configurable;
 
 /** What differs between SQLite and PostgreSQL; everything else in the store is shared SQL. */
 public enum Dialect {
@@ -26,6 +27,25 @@ public enum Dialect {
     if (this == POSTGRES) {
       handle.execute("SELECT pg_advisory_xact_lock(7223372036854775001)");
     }
+  }
+
+  /** The dialect of the Jdbi instance {@code handle} came from (see {@link #install}). */
+  public static Dialect of(Handle handle) {
+    return handle.getConfig(DialectConfig.class).dialect();
+  }
+
+  /** Records this dialect in a Jdbi instance's configuration, for {@link #of}. */
+  <T extends Configurable<T>> T install(T jdbi) {
+    jdbi.getConfig(DialectConfig.class).set(this);
+    return jdbi;
+  }
+
+  /**
+   * A JSON array of the given comma-separated expressions, each value as itself (numbers, text,
+   * null; booleans as SQLite's 0/1 or PostgreSQL's true/false). See {@link PackedRow}.
+   */
+  public String jsonArray(String expressions) {
+    return (this == POSTGRES ? "json_build_array(" : "json_array(") + expressions + ")";
   }
 
   /** The vendor folder name Flyway migrations are read from. */

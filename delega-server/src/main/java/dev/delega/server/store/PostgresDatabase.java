@@ -28,7 +28,7 @@ public final class PostgresDatabase implements Database {
 
   private PostgresDatabase(HikariDataSource pool, String description) {
     this.pool = pool;
-    this.jdbi = StatementMessages.install(Jdbi.create(pool));
+    this.jdbi = Dialect.POSTGRES.install(StatementMessages.install(Jdbi.create(pool)));
     jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     this.description = description;
   }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +41,9 @@ public final class SqliteDatabase implements Database {
   private static final int QUEUE_CAPACITY = 20_000;
 
   private final Path file;
-  private final List<Handle> readHandles = new ArrayList<>();
-  private final BlockingQueue<Handle> idleReaders;
+  private final List<Reader> readers = new ArrayList<>();
+  private final Jdbi readJdbi;
+  private final BlockingQueue<Reader> idleReaders;
   private final Connection writerConnection;
   private final Handle writer;
   private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
@@ -55,21 +57,21 @@ public final class SqliteDatabase implements Database {
     SQLiteDataSource base = dataSource(file);
     Migrations.apply(base, Dialect.SQLITE);
     this.writerConnection = base.getConnection();
-    this.writer = StatementMessages.install(Jdbi.open(writerConnection));
+    this.writer = Dialect.SQLITE.install(StatementMessages.install(Jdbi.open(writerConnection)));
     writer.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     StatementCache statements = new StatementCache();
     writer.setStatementBuilder(statements.createStatementBuilder(writerConnection));
     // Read connections stay open with their Jdbi handle for the life of the store: opening a handle
     // per read copied Jdbi's configuration each time (a fifth of a one-task read's CPU).
-    Jdbi readJdbi = StatementMessages.install(Jdbi.create(dataSource(file)));
+    this.readJdbi = Dialect.SQLITE.install(StatementMessages.install(Jdbi.create(dataSource(file))));
     readJdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     readJdbi.setStatementBuilderFactory(statements);
     int readerCount = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
     this.idleReaders = new ArrayBlockingQueue<>(readerCount);
     for (int i = 0; i < readerCount; i++) {
-      Handle h = readJdbi.open();
-      readHandles.add(h);
-      idleReaders.add(h);
+      Reader r = Reader.open(readJdbi);
+      readers.add(r);
+      idleReaders.add(r);
     }
     this.writerThread = Thread.ofPlatform().name("delega-sqlite-writer").daemon(true).unstarted(this::run);
     this.writerThread.start();
@@ -105,27 +107,113 @@ public final class SqliteDatabase implements Database {
     if (tx != null) {
       return call(work, tx.handle());
     }
-    Handle h = takeReader();
+    Reader r = takeReader();
+    boolean ended = false;
     try {
-      return call(work, h);
+      r.begin();
+      T result = call(work, r.handle);
+      ended = r.commit();
+      return result;
     } finally {
-      if (h.isInTransaction()) {
-        h.rollback();
+      if (!ended && !r.rollback()) {
+        // Still inside its transaction (a statement the read left open keeps it there): a fresh
+        // connection takes its place rather than serving old snapshots to the next reads.
+        r = replace(r);
       }
-      idleReaders.add(h);
+      idleReaders.add(r);
     }
   }
 
-  private Handle takeReader() {
+  private Reader replace(Reader broken) {
+    broken.close();
     try {
-      Handle h = idleReaders.poll(30, TimeUnit.SECONDS);
-      if (h == null) {
+      Reader fresh = Reader.open(readJdbi);
+      synchronized (readers) {
+        readers.remove(broken);
+        readers.add(fresh);
+      }
+      return fresh;
+    } catch (SQLException e) {
+      throw new StoreFailure("cannot reopen a read connection: " + e.getMessage(), e);
+    }
+  }
+
+  private Reader takeReader() {
+    try {
+      Reader r = idleReaders.poll(30, TimeUnit.SECONDS);
+      if (r == null) {
         throw new DelegaException.Unavailable("no database connection free for reading; retry shortly");
       }
-      return h;
+      return r;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DelegaException.Unavailable("interrupted while waiting for the database");
+    }
+  }
+
+  /**
+   * A read connection with its Jdbi handle, kept open for the life of the store. Every read runs in
+   * one deferred transaction, so all of its queries see one snapshot of the database, and the
+   * connection takes and drops its WAL read lock once per read rather than once per query (a
+   * {@code fcntl} pair each; a task read made four queries). BEGIN and COMMIT are prepared once.
+   */
+  private static final class Reader {
+    private final Handle handle;
+    private final PreparedStatement begin;
+    private final PreparedStatement commit;
+    private final PreparedStatement rollback;
+
+    private Reader(Handle handle) throws SQLException {
+      this.handle = handle;
+      Connection c = handle.getConnection();
+      this.begin = c.prepareStatement("BEGIN DEFERRED");
+      this.commit = c.prepareStatement("COMMIT");
+      this.rollback = c.prepareStatement("ROLLBACK");
+    }
+
+    static Reader open(Jdbi jdbi) throws SQLException {
+      Handle h = jdbi.open();
+      try {
+        return new Reader(h);
+      } catch (SQLException | RuntimeException e) {
+        h.close();
+        throw e;
+      }
+    }
+
+    void begin() {
+      try {
+        begin.execute();
+      } catch (SQLException e) {
+        throw new StoreFailure("cannot begin a read: " + e.getMessage(), e);
+      }
+    }
+
+    /** Ends a read that went well; false if the connection could not commit. */
+    boolean commit() {
+      try {
+        commit.execute();
+        return true;
+      } catch (SQLException e) {
+        return false;
+      }
+    }
+
+    /**
+     * Ends a read that failed or could not commit (ROLLBACK also stops statements left open); false
+     * if even that failed, and the connection may still be inside its transaction.
+     */
+    boolean rollback() {
+      try {
+        rollback.execute();
+        return true;
+      } catch (SQLException e) {
+        return false;
+      }
+    }
+
+    void close() {
+      handle.close();
     }
   }
 
@@ -343,8 +431,10 @@ public final class SqliteDatabase implements Database {
       LOG.debug("checkpoint at close failed", e);
     }
     writer.close();
-    for (Handle h : readHandles) {
-      h.close();
+    synchronized (readers) {
+      for (Reader r : readers) {
+        r.close();
+      }
     }
   }
 

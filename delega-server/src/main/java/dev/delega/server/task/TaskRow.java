@@ -1,6 +1,7 @@
 package dev.delega.server.task;
 
-import dev.delega.server.store.Sql;
+import dev.delega.server.store.Dialect;
+import dev.delega.server.store.PackedRow;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -52,8 +53,8 @@ public record TaskRow(
     String nextOccurrence,
     long version) {
 
-  /** Every column, in the order {@link #map} reads them. */
-  public static final String COLUMNS =
+  /** Every column, in the order {@link #unpack} reads them. */
+  private static final String COLUMNS =
       "t.id, t.content, t.description, t.project_id, t.due_date, t.due_time, t.priority, t.labels,"
           + " t.status, t.completed, t.completed_at, t.created_at, t.updated_at,"
           + " t.created_by_agent_id, t.assigned_to_agent_id, t.completed_by_agent_id,"
@@ -65,54 +66,71 @@ public record TaskRow(
           + " t.session_state, t.session_state_detail, t.handoff_note, t.handoff_state,"
           + " t.handoff_by_agent_id, t.attempts, t.source_ingress_id, t.next_occurrence, t.version";
 
-  /** Maps a row selected with {@link #COLUMNS}. */
+  /**
+   * The columns of {@link #COLUMNS} as one JSON array per row ({@link PackedRow}), for a query on
+   * {@code tasks t}: {@code "SELECT " + TaskRow.packed(dialect) + " FROM tasks t WHERE ..."}.
+   */
+  public static String packed(Dialect dialect) {
+    return dialect == Dialect.POSTGRES ? PACKED_POSTGRES : PACKED_SQLITE;
+  }
+
+  private static final String PACKED_SQLITE = Dialect.SQLITE.jsonArray(COLUMNS);
+  private static final String PACKED_POSTGRES = Dialect.POSTGRES.jsonArray(COLUMNS);
+
+  /** Maps a row whose first column is {@link #packed}. */
   public static TaskRow map(ResultSet rs) throws SQLException {
-    return new TaskRow(
-        rs.getLong(1),
-        rs.getString(2),
-        rs.getString(3),
-        Sql.getLong(rs, 4),
-        rs.getString(5),
-        rs.getString(6),
-        rs.getInt(7),
-        rs.getString(8),
-        rs.getString(9),
-        rs.getBoolean(10),
-        Sql.getLong(rs, 11),
-        rs.getLong(12),
-        rs.getLong(13),
-        Sql.getLong(rs, 14),
-        Sql.getLong(rs, 15),
-        Sql.getLong(rs, 16),
-        Sql.getLong(rs, 17),
-        Sql.getLong(rs, 18),
-        Sql.getLong(rs, 19),
-        Sql.getLong(rs, 20),
-        rs.getInt(21),
-        rs.getString(22),
-        rs.getLong(23),
-        rs.getString(24),
-        Sql.getInt(rs, 25),
-        rs.getString(26),
-        rs.getBoolean(27),
-        Sql.getLong(rs, 28),
-        rs.getBoolean(29),
-        rs.getString(30),
-        rs.getString(31),
-        Sql.getLong(rs, 32),
-        Sql.getLong(rs, 33),
-        Sql.getLong(rs, 34),
-        rs.getLong(35),
-        Sql.getLong(rs, 36),
-        rs.getString(37),
-        rs.getString(38),
-        rs.getString(39),
-        rs.getString(40),
-        Sql.getLong(rs, 41),
-        rs.getInt(42),
-        Sql.getLong(rs, 43),
-        rs.getString(44),
-        rs.getLong(45));
+    return unpack(rs.getString(1));
+  }
+
+  static TaskRow unpack(String packed) {
+    try (PackedRow r = PackedRow.of(packed)) {
+      return new TaskRow(
+          r.longValue(),
+          r.string(),
+          r.string(),
+          r.nullableLong(),
+          r.string(),
+          r.string(),
+          r.intValue(),
+          r.string(),
+          r.string(),
+          r.bool(),
+          r.nullableLong(),
+          r.longValue(),
+          r.longValue(),
+          r.nullableLong(),
+          r.nullableLong(),
+          r.nullableLong(),
+          r.nullableLong(),
+          r.nullableLong(),
+          r.nullableLong(),
+          r.nullableLong(),
+          r.intValue(),
+          r.string(),
+          r.longValue(),
+          r.string(),
+          r.nullableInt(),
+          r.string(),
+          r.bool(),
+          r.nullableLong(),
+          r.bool(),
+          r.string(),
+          r.string(),
+          r.nullableLong(),
+          r.nullableLong(),
+          r.nullableLong(),
+          r.longValue(),
+          r.nullableLong(),
+          r.string(),
+          r.string(),
+          r.string(),
+          r.string(),
+          r.nullableLong(),
+          r.intValue(),
+          r.nullableLong(),
+          r.string(),
+          r.longValue());
+    }
   }
 
   /** True when the task is held under a lease that has not expired at {@code nowMillis}. */

@@ -13,6 +13,7 @@ import dev.delega.server.event.EventLog;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.internal.Fields;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Dialect;
 import dev.delega.server.store.Sql;
 import dev.delega.server.store.Tx;
 import java.time.Clock;
@@ -97,10 +98,11 @@ public final class Tasks {
   // ---------------------------------------------------------------- loading and access
 
   /** Loads a row without any access check. */
-  private static final String LOAD = "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.id = ?";
+  private static final String LOAD_SQLITE = "SELECT " + TaskRow.packed(Dialect.SQLITE) + " FROM tasks t WHERE t.id = ?";
+  private static final String LOAD_POSTGRES = "SELECT " + TaskRow.packed(Dialect.POSTGRES) + " FROM tasks t WHERE t.id = ?";
 
   public static Optional<TaskRow> load(Handle h, long id) {
-    return Sql.first(h, LOAD, TaskRow::map, id);
+    return Sql.first(h, Dialect.of(h) == Dialect.POSTGRES ? LOAD_POSTGRES : LOAD_SQLITE, TaskRow::map, id);
   }
 
   /** The task if the caller may see it, else 404 (existence is never revealed). */
@@ -387,7 +389,7 @@ public final class Tasks {
       return List.of();
     }
     Map<Long, TaskRow> byId = new HashMap<>();
-    for (TaskRow r : Sql.list(h, "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.id IN ("
+    for (TaskRow r : Sql.list(h, "SELECT " + TaskRow.packed(Dialect.of(h)) + " FROM tasks t WHERE t.id IN ("
         + Sql.markers(ids.size()) + ")", TaskRow::map, Sql.args(ids))) {
       byId.put(r.id(), r);
     }
@@ -967,7 +969,7 @@ public final class Tasks {
           }
           Query q =
               h.createQuery(
-                  "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.root_task_id = :root AND "
+                  "SELECT " + TaskRow.packed(Dialect.of(h)) + " FROM tasks t WHERE t.root_task_id = :root AND "
                       + TaskAccess.visibleSql(caller)
                       + " ORDER BY t.delegation_depth, t.created_at, t.id");
           binds.forEach(q::bind);
@@ -992,7 +994,7 @@ public final class Tasks {
           }
           Query q =
               h.createQuery(
-                  "SELECT " + TaskRow.COLUMNS + " FROM tasks t WHERE t.parent_task_id = :parent AND "
+                  "SELECT " + TaskRow.packed(Dialect.of(h)) + " FROM tasks t WHERE t.parent_task_id = :parent AND "
                       + TaskAccess.visibleSql(caller) + " ORDER BY t.created_at, t.id");
           binds.forEach(q::bind);
           q.bind("parent", id);

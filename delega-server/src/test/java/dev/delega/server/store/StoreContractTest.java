@@ -15,6 +15,8 @@ import dev.delega.client.RawResponse;
 import dev.delega.client.TaskQuery;
 import dev.delega.server.conformance.Fleet;
 import dev.delega.server.conformance.Fleet.Actor;
+import dev.delega.server.task.TaskRow;
+import dev.delega.server.task.Tasks;
 import dev.delega.server.testing.DelegaServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,6 +128,34 @@ abstract class StoreContractTest {
     assertThat(orphans).isZero();
     expect(admin.send("DELETE", "/agents/" + w.id(), null), 200);
     assertThat(admin.send("GET", "/agents/" + w.id(), null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aTaskRowReadsBackExactlyAsStored() {
+    Actor w = fleet().agent("exact", "worker", Map.of());
+    long id = Fleet.task(w, body("content", "exact")).get("id").asLong();
+    String text = "line\nbreak\ttab \u0001 \"quote\" \\ 🧪 ‏עברית ü";
+    server().wiring().database().write(tx -> tx.handle().createUpdate(
+            "UPDATE tasks SET description = :d, session_state_detail = :d, lease_token = :big,"
+                + " last_heartbeat_at = :small, attempts = :attempts, context_version = :big WHERE id = :id")
+        .bind("d", text).bind("big", Long.MAX_VALUE).bind("small", Long.MIN_VALUE + 1)
+        .bind("attempts", Integer.MAX_VALUE).bind("id", id).execute());
+    TaskRow row = server().wiring().database().read(h -> Tasks.load(h, id)).orElseThrow();
+    assertThat(row.id()).isEqualTo(id);
+    assertThat(row.content()).isEqualTo("exact");
+    assertThat(row.description()).isEqualTo(text);
+    assertThat(row.sessionStateDetail()).isEqualTo(text);
+    assertThat(row.leaseToken()).isEqualTo(Long.MAX_VALUE);
+    assertThat(row.contextVersion()).isEqualTo(Long.MAX_VALUE);
+    assertThat(row.lastHeartbeatAt()).isEqualTo(Long.MIN_VALUE + 1);
+    assertThat(row.attempts()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(row.createdBy()).isEqualTo(w.id());
+    assertThat(row.completed()).isFalse();
+    assertThat(row.isRecurring()).isFalse();
+    assertThat(row.projectId()).isNull();
+    assertThat(row.recurringInterval()).isNull();
+    assertThat(row.claimedBy()).isNull();
+    assertThat(row.labels()).isEqualTo("[]");
   }
 
   @Test
