@@ -116,8 +116,8 @@ public final class SqliteDatabase implements Database {
       return result;
     } finally {
       if (!ended && !r.rollback()) {
-        // Still inside its transaction (a statement the read left open keeps it there): a fresh
-        // connection takes its place rather than serving old snapshots to the next reads.
+        // ROLLBACK failed too, so the connection may still be inside its transaction: a fresh one
+        // takes its place rather than serving an old snapshot to the next reads.
         r = replace(r);
       }
       idleReaders.add(r);
@@ -200,8 +200,8 @@ public final class SqliteDatabase implements Database {
     }
 
     /**
-     * Ends a read that failed or could not commit (ROLLBACK also stops statements left open); false
-     * if even that failed, and the connection may still be inside its transaction.
+     * Ends a read that failed or could not commit; false if even that failed, and the connection
+     * may still be inside its transaction.
      */
     boolean rollback() {
       try {
