@@ -191,12 +191,7 @@ public final class SqliteDatabase implements Database {
 
     /** Ends a read that went well; false if the connection could not commit. */
     boolean commit() {
-      try {
-        commit.execute();
-        return true;
-      } catch (SQLException e) {
-        return false;
-      }
+      return succeeds(commit);
     }
 
     /**
@@ -204,8 +199,12 @@ public final class SqliteDatabase implements Database {
      * may still be inside its transaction.
      */
     boolean rollback() {
+      return succeeds(rollback);
+    }
+
+    private static boolean succeeds(PreparedStatement statement) {
       try {
-        rollback.execute();
+        statement.execute();
         return true;
       } catch (SQLException e) {
         return false;

@@ -14,14 +14,18 @@ class SqliteReadsTest {
     return Sql.first(h, "SELECT n FROM probe WHERE id = 1", rs -> rs.getLong(1)).orElseThrow();
   }
 
+  private static void createProbe(SqliteDatabase db) {
+    db.write(tx -> {
+      tx.handle().execute("CREATE TABLE probe (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)");
+      tx.handle().execute("INSERT INTO probe (id, n) VALUES (1, 1)");
+      return null;
+    });
+  }
+
   @Test
   void everyQueryOfOneReadSeesTheSameSnapshot(@TempDir Path dir) {
     try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("snap.db"))) {
-      db.write(tx -> {
-        tx.handle().execute("CREATE TABLE probe (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)");
-        tx.handle().execute("INSERT INTO probe (id, n) VALUES (1, 1)");
-        return null;
-      });
+      createProbe(db);
       long[] seen = db.read(h -> {
         long before = value(h);
         // A write commits on another thread between the read's two queries.
@@ -36,11 +40,7 @@ class SqliteReadsTest {
   @Test
   void failedReadsLeaveNoTransactionBehind(@TempDir Path dir) {
     try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("fail.db"))) {
-      db.write(tx -> {
-        tx.handle().execute("CREATE TABLE probe (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)");
-        tx.handle().execute("INSERT INTO probe (id, n) VALUES (1, 1)");
-        return null;
-      });
+      createProbe(db);
       // More failures than there are read connections, each after its snapshot began and half-way
       // through a result (through Sql and through a Jdbi query): every connection has failed.
       for (int i = 0; i < 40; i++) {
