@@ -2,6 +2,7 @@ package dev.delega.server.agent;
 
 import dev.delega.api.Agent;
 import dev.delega.api.Json;
+import dev.delega.server.store.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -32,8 +33,7 @@ public record AgentRow(
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
   static AgentRow map(ResultSet rs) throws SQLException {
-    long lastSeen = rs.getLong("last_seen_at");
-    Long lastSeenAt = rs.wasNull() ? null : lastSeen;
+    Long lastSeenAt = Sql.getLong(rs, "last_seen_at");
     return new AgentRow(
         rs.getLong("id"),
         rs.getString("name"),

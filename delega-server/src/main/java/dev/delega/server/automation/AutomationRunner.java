@@ -117,10 +117,8 @@ final class AutomationRunner implements AutoCloseable {
                 .bind(0, eventId)
                 .map(
                     (rs, ctx) -> {
-                      long task = rs.getLong("task_id");
-                      Long taskId = rs.wasNull() ? null : task;
-                      long actor = rs.getLong("actor_agent_id");
-                      Long actorId = rs.wasNull() ? null : actor;
+                      Long taskId = Sql.getLong(rs, "task_id");
+                      Long actorId = Sql.getLong(rs, "actor_agent_id");
                       return new EventRow(
                           rs.getLong("id"), rs.getString("type"), taskId, actorId,
                           rs.getString("actor_name"), rs.getString("task"),
@@ -172,8 +170,7 @@ final class AutomationRunner implements AutoCloseable {
                     (rs, ctx) -> {
                       Long[] o = new Long[3];
                       for (int i = 0; i < 3; i++) {
-                        long v = rs.getLong(i + 1);
-                        o[i] = rs.wasNull() ? null : v;
+                        o[i] = Sql.getLong(rs, i + 1);
                       }
                       return o;
                     })

@@ -11,6 +11,7 @@ import dev.delega.server.http.Api;
 import dev.delega.server.http.Http;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -164,8 +165,7 @@ final class Automations {
                   (rs, ctx) -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("event_id", rs.getLong("event_id"));
-                    long task = rs.getLong("task_id");
-                    m.put("task_id", rs.wasNull() ? null : task);
+                    m.put("task_id", Sql.getLong(rs, "task_id"));
                     m.put("depth", rs.getInt("depth"));
                     m.put("outcome", rs.getString("outcome"));
                     m.put("message", rs.getString("message"));
@@ -253,10 +253,8 @@ final class Automations {
   }
 
   static Stored map(ResultSet rs) throws SQLException {
-    long last = rs.getLong("last_run_at");
-    Long lastRun = rs.wasNull() ? null : last;
-    long creator = rs.getLong("created_by_agent_id");
-    Long createdBy = rs.wasNull() ? null : creator;
+    Long lastRun = Sql.getLong(rs, "last_run_at");
+    Long createdBy = Sql.getLong(rs, "created_by_agent_id");
     return new Stored(
         rs.getLong("id"),
         rs.getString("name"),

@@ -6,6 +6,7 @@ import dev.delega.api.Project;
 import dev.delega.api.Task;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Sql;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -119,12 +120,11 @@ final class IdempotencyKeys {
                       return (Claim) new Mismatch();
                     }
                     if (!rs.getBoolean("completed")) {
-                      long committedAt = rs.getLong("committed_at");
-                      if (rs.wasNull() || rs.getLong("locked_until") >= now) {
+                      Long committedAt = Sql.getLong(rs, "committed_at");
+                      if (committedAt == null || rs.getLong("locked_until") >= now) {
                         return new InProgress();
                       }
-                      long resultId = rs.getLong("result_id");
-                      return new AnswerLost(committedAt, rs.getString("result_type"), rs.wasNull() ? null : resultId);
+                      return new AnswerLost(committedAt, rs.getString("result_type"), Sql.getLong(rs, "result_id"));
                     }
                     String headers = rs.getString("headers");
                     return new Replay(

@@ -5,6 +5,7 @@ import dev.delega.server.agent.Caller;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.internal.Fields;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Sql;
 import dev.delega.server.task.TaskAccess;
 import dev.delega.server.task.TaskRow;
 import dev.delega.server.task.Tasks;
@@ -120,14 +121,9 @@ public final class DedupService implements Tasks.TaskListener, AutoCloseable {
 
   private static Loaded loaded(ResultSet rs) throws SQLException {
     long id = rs.getLong("id");
-    return new Loaded(id, rs.getString("content"), new Access(nullable(rs, "project_id"),
-        nullable(rs, "created_by_agent_id"), nullable(rs, "assigned_to_agent_id"),
-        nullable(rs, "completed_by_agent_id"), nullable(rs, "claimed_by_agent_id"), nullable(rs, "root_task_id")));
-  }
-
-  private static Long nullable(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : v;
+    return new Loaded(id, rs.getString("content"), new Access(Sql.getLong(rs, "project_id"),
+        Sql.getLong(rs, "created_by_agent_id"), Sql.getLong(rs, "assigned_to_agent_id"),
+        Sql.getLong(rs, "completed_by_agent_id"), Sql.getLong(rs, "claimed_by_agent_id"), Sql.getLong(rs, "root_task_id")));
   }
 
   private void index(long id, String content, Access a) {

@@ -95,10 +95,8 @@ public final class EventLog {
     binds.forEach(q::bind);
     return q.map(
             (rs, ctx) -> {
-              long actor = rs.getLong("actor_agent_id");
-              Long actorId = rs.wasNull() ? null : actor;
-              long task = rs.getLong("task_id");
-              Long taskId = rs.wasNull() ? null : task;
+              Long actorId = Sql.getLong(rs, "actor_agent_id");
+              Long taskId = Sql.getLong(rs, "task_id");
               String changes = rs.getString("changes");
               String snapshot = rs.getString("task");
               return new Event(

@@ -14,6 +14,7 @@ import dev.delega.server.http.Http;
 import dev.delega.server.http.Route;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Sql;
 import dev.delega.server.store.Tx;
 import dev.delega.server.task.Tasks;
 import io.javalin.http.Context;
@@ -494,12 +495,9 @@ public final class IngressSources {
   }
 
   private static SourceRow map(ResultSet rs) throws SQLException {
-    long project = rs.getLong("default_project_id");
-    Long projectId = rs.wasNull() ? null : project;
-    long assignee = rs.getLong("default_assignee_agent_id");
-    Long assigneeId = rs.wasNull() ? null : assignee;
-    long last = rs.getLong("last_delivery_at");
-    Long lastAt = rs.wasNull() ? null : last;
+    Long projectId = Sql.getLong(rs, "default_project_id");
+    Long assigneeId = Sql.getLong(rs, "default_assignee_agent_id");
+    Long lastAt = Sql.getLong(rs, "last_delivery_at");
     return new SourceRow(
         rs.getLong("id"),
         rs.getString("name"),

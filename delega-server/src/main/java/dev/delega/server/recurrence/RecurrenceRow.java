@@ -1,6 +1,7 @@
 package dev.delega.server.recurrence;
 
 import dev.delega.api.Json;
+import dev.delega.server.store.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -42,9 +43,9 @@ record RecurrenceRow(
         new RecurrenceRule(
             RuleType.parse(rs.getString("rule_type")),
             rs.getInt("interval_n"),
-            nInt(rs, "anchor_day"),
-            nInt(rs, "anchor_month"),
-            nInt(rs, "anchor_weekday"),
+            Sql.getInt(rs, "anchor_day"),
+            Sql.getInt(rs, "anchor_month"),
+            Sql.getInt(rs, "anchor_weekday"),
             ZoneId.of(rs.getString("timezone")),
             LocalDate.parse(rs.getString("start_date")),
             LocalTime.parse(rs.getString("time_of_day")));
@@ -52,32 +53,22 @@ record RecurrenceRow(
         rs.getLong("id"),
         rs.getString("content"),
         rs.getString("description"),
-        nLong(rs, "project_id"),
+        Sql.getLong(rs, "project_id"),
         Json.mapper().readValue(rs.getString("labels"), STRINGS),
         rs.getInt("priority"),
         rule,
         rs.getLong("next_due_at"),
-        nLong(rs, "last_spawned_at"),
-        nLong(rs, "last_spawned_task_id"),
+        Sql.getLong(rs, "last_spawned_at"),
+        Sql.getLong(rs, "last_spawned_task_id"),
         rs.getBoolean("active"),
         rs.getBoolean("skip_if_open"),
-        nLong(rs, "assigned_to_agent_id"),
-        nLong(rs, "created_by_agent_id"),
+        Sql.getLong(rs, "assigned_to_agent_id"),
+        Sql.getLong(rs, "created_by_agent_id"),
         rs.getLong("created_at"),
         rs.getLong("updated_at"));
   }
 
   Instant nextDue() {
     return Instant.ofEpochMilli(nextDueAt);
-  }
-
-  private static Long nLong(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : v;
-  }
-
-  private static Integer nInt(ResultSet rs, String column) throws SQLException {
-    int v = rs.getInt(column);
-    return rs.wasNull() ? null : v;
   }
 }

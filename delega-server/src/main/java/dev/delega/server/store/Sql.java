@@ -215,6 +215,24 @@ public final class Sql {
     return rs.wasNull() ? null : v;
   }
 
+  /** Reads a possibly null long column by name. */
+  public static Long getLong(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  /** Reads a possibly null int column by name. */
+  public static Integer getInt(ResultSet rs, String column) throws SQLException {
+    int v = rs.getInt(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  /** Reads a possibly null column of epoch milliseconds by name. */
+  public static java.time.Instant getInstant(ResultSet rs, String column) throws SQLException {
+    Long millis = getLong(rs, column);
+    return millis == null ? null : java.time.Instant.ofEpochMilli(millis);
+  }
+
   /** Binds a possibly null long. */
   public static void setLong(PreparedStatement ps, int i, Long value) throws SQLException {
     if (value == null) {

@@ -11,6 +11,7 @@ import dev.delega.server.event.EventLog;
 import dev.delega.server.internal.DelegaException;
 import dev.delega.server.internal.Fields;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Sql;
 import dev.delega.server.store.Tx;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -335,10 +336,8 @@ public final class TaskContext {
 
   /** Maps a row of {@code context_entries e} selected with the ledger columns. */
   private static ContextHistoryEntry entry(ResultSet rs) throws SQLException {
-    long author = rs.getLong("author_agent_id");
-    Long authorId = rs.wasNull() ? null : author;
-    long superseded = rs.getLong("superseded_at");
-    Instant supersededAt = rs.wasNull() ? null : Instant.ofEpochMilli(superseded);
+    Long authorId = Sql.getLong(rs, "author_agent_id");
+    Instant supersededAt = Sql.getInstant(rs, "superseded_at");
     String value = rs.getString("value");
     return new ContextHistoryEntry(
         rs.getLong("id"),

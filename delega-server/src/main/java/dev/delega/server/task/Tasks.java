@@ -28,7 +28,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -1120,8 +1119,7 @@ public final class Tasks {
   }
 
   private static Comment comment(java.sql.ResultSet rs) throws java.sql.SQLException {
-    long author = rs.getLong("author_agent_id");
-    Long authorId = rs.wasNull() ? null : author;
+    Long authorId = Sql.getLong(rs, "author_agent_id");
     return new Comment(
         rs.getLong("id"),
         rs.getLong("task_id"),

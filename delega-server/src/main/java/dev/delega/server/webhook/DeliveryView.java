@@ -1,6 +1,7 @@
 package dev.delega.server.webhook;
 
 import dev.delega.api.Json;
+import dev.delega.server.store.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -52,19 +53,17 @@ record DeliveryView(
       return new AttemptView(
           rs.getInt("attempt"),
           Instant.ofEpochMilli(rs.getLong("attempted_at")),
-          integer(rs, "status_code"),
+          Sql.getInt(rs, "status_code"),
           rs.getLong("latency_ms"),
           rs.getString("error"),
-          instant(rs, "next_attempt_at"));
+          Sql.getInstant(rs, "next_attempt_at"));
     }
   }
 
   static DeliveryView map(ResultSet rs, List<AttemptView> log) throws SQLException {
     String status = rs.getString("status");
-    long latency = rs.getLong("last_latency_ms");
-    Long latencyMs = rs.wasNull() ? null : latency;
-    long event = rs.getLong("event_id");
-    Long eventId = rs.wasNull() ? null : event;
+    Long latencyMs = Sql.getLong(rs, "last_latency_ms");
+    Long eventId = Sql.getLong(rs, "event_id");
     return new DeliveryView(
         rs.getString("id"),
         rs.getLong("webhook_id"),
@@ -72,25 +71,15 @@ record DeliveryView(
         eventId,
         Json.mapper().readValue(rs.getString("payload"), MAP),
         status,
-        integer(rs, "last_status_code"),
+        Sql.getInt(rs, "last_status_code"),
         Outbox.DELIVERED.equals(status),
         rs.getInt("attempts"),
         rs.getString("last_error"),
         latencyMs,
         Instant.ofEpochMilli(rs.getLong("created_at")),
-        instant(rs, "last_attempt_at"),
-        Outbox.PENDING.equals(status) ? instant(rs, "next_attempt_at") : null,
-        instant(rs, "finished_at"),
+        Sql.getInstant(rs, "last_attempt_at"),
+        Outbox.PENDING.equals(status) ? Sql.getInstant(rs, "next_attempt_at") : null,
+        Sql.getInstant(rs, "finished_at"),
         log);
-  }
-
-  private static Integer integer(ResultSet rs, String column) throws SQLException {
-    int v = rs.getInt(column);
-    return rs.wasNull() ? null : v;
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
   }
 }

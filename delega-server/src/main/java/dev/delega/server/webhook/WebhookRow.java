@@ -1,6 +1,7 @@
 package dev.delega.server.webhook;
 
 import dev.delega.api.Json;
+import dev.delega.server.store.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -29,10 +30,8 @@ record WebhookRow(
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
   static WebhookRow map(ResultSet rs) throws SQLException {
-    long agent = rs.getLong("agent_id");
-    Long agentId = rs.wasNull() ? null : agent;
-    long disabled = rs.getLong("disabled_at");
-    Long disabledAt = rs.wasNull() ? null : disabled;
+    Long agentId = Sql.getLong(rs, "agent_id");
+    Long disabledAt = Sql.getLong(rs, "disabled_at");
     return new WebhookRow(
         rs.getLong("id"),
         agentId,
