@@ -46,10 +46,8 @@ public final class PackedRow implements AutoCloseable {
 
   public Long nullableLong() {
     JsonToken t = next();
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
     return switch (t) {
+      case VALUE_NULL -> null;
       case VALUE_NUMBER_INT -> parser.getLongValue();
       // A SQLite column takes a real where an integer is declared; JDBC's getLong truncates it, as here.
       case VALUE_NUMBER_FLOAT -> (long) parser.getDoubleValue();
@@ -68,10 +66,8 @@ public final class PackedRow implements AutoCloseable {
 
   public String string() {
     JsonToken t = next();
-    if (t == JsonToken.VALUE_NULL) {
-      return null;
-    }
     return switch (t) {
+      case VALUE_NULL -> null;
       // As JDBC's getString, a number stored in the column reads as its digits.
       case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getString();
       default -> throw malformed("expected text, found " + t);
