@@ -404,7 +404,7 @@ final class Claims {
         .bind(1, now)
         .bind(2, row.id())
         .execute();
-    return TaskView.render(h, Tasks.load(h, row.id()).orElseThrow());
+    return TaskView.load(h, row.id()).orElseThrow().task();
   }
 
   /** The length of the holder's last grant (claim or heartbeat), within the allowed range. */

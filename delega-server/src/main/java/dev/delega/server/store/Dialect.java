@@ -48,6 +48,17 @@ public enum Dialect {
     return (this == POSTGRES ? "json_build_array(" : "json_array(") + expressions + ")";
   }
 
+  /**
+   * An aggregate: the {@link #jsonArray} of each row, as one JSON array ({@code []} over no rows), in
+   * no particular order. Read with {@link PackedRow#rows}. (No ORDER BY inside: SQLite may drop
+   * the JSON subtype of values an aggregate's ORDER BY passes through, nesting them as text.)
+   */
+  public String jsonRows(String expressions) {
+    return this == POSTGRES
+        ? "COALESCE(json_agg(json_build_array(" + expressions + ")), '[]'::json)"
+        : "json_group_array(json_array(" + expressions + "))";
+  }
+
   /** The vendor folder name Flyway migrations are read from. */
   public String migrationFolder() {
     return this == POSTGRES ? "postgresql" : "sqlite";

@@ -345,7 +345,12 @@ public final class Tasks {
 
   /** One task the caller may see. */
   public Task get(Caller caller, long id) {
-    return db.read(h -> TaskView.render(h, visible(caller, h, id)));
+    return db.read(
+        h ->
+            TaskView.load(h, id)
+                .filter(t -> TaskAccess.canSee(caller, t.row(), h))
+                .orElseThrow(() -> new DelegaException.NotFound("Task not found"))
+                .task());
   }
 
   /** The raw row of a task the caller may see. */
@@ -371,10 +376,9 @@ public final class Tasks {
           binds.forEach(select::bind);
           select.bind("limit", q.limit()).bind("offset", q.offset());
           List<Long> pageIds = select.mapTo(Long.class).list();
-          List<TaskRow> rows = loadAll(h, pageIds);
-          List<Task> items = TaskView.render(h, rows);
-          boolean more = q.offset() + rows.size() < total;
-          return new Page<>(items, total, q.limit(), q.offset(), more, more ? q.offset() + rows.size() : null);
+          List<Task> items = TaskView.loadAll(h, pageIds);
+          boolean more = q.offset() + items.size() < total;
+          return new Page<>(items, total, q.limit(), q.offset(), more, more ? q.offset() + items.size() : null);
         });
   }
 
@@ -588,7 +592,7 @@ public final class Tasks {
           if (completing) {
             task = emit(tx, "task.completed", id, caller, ch.diff);
             afterCompletion(tx, caller, load(h, id).orElseThrow(), now);
-            task = TaskView.render(h, load(h, id).orElseThrow());
+            task = TaskView.load(h, id).orElseThrow().task();
           } else {
             task = emit(tx, "task.updated", id, caller, ch.diff);
           }
@@ -718,7 +722,7 @@ public final class Tasks {
             spawnOccurrence(tx, caller, before, next, now);
           }
           afterCompletion(tx, caller, load(h, id).orElseThrow(), now);
-          return TaskView.render(h, load(h, id).orElseThrow());
+          return TaskView.load(h, id).orElseThrow().task();
         });
   }
 
@@ -767,7 +771,7 @@ public final class Tasks {
               .mapTo(Long.class)
               .one();
       if (open == 0 && load(h, done.parentTaskId()).isPresent()) {
-        Task parent = TaskView.render(h, load(h, done.parentTaskId()).orElseThrow());
+        Task parent = TaskView.load(h, done.parentTaskId()).orElseThrow().task();
         events.append(tx, "task.children_completed", done.parentTaskId(), caller.agentId(),
             Map.of("last_child_task_id", done.id()), parent);
       }
@@ -787,7 +791,7 @@ public final class Tasks {
         ch.set("status", "status", "blocked", "open");
         write(h, dep, ch, now);
       }
-      Task t = TaskView.render(h, load(h, dep).orElseThrow());
+      Task t = TaskView.load(h, dep).orElseThrow().task();
       events.append(tx, "task.unblocked", dep, caller.agentId(), Map.of("unblocked_by_task_id", done.id()), t);
     }
   }
@@ -947,7 +951,7 @@ public final class Tasks {
                 write(h, dep, ch, now);
               }
               events.append(tx, "task.unblocked", dep, caller.agentId(), Map.of("unblocked_by_task_id", id),
-                  TaskView.render(h, load(h, dep).orElseThrow()));
+                  TaskView.load(h, dep).orElseThrow().task());
             }
           }
           return null;

@@ -55,6 +55,53 @@ class PackedRowTest {
   }
 
   @Test
+  void readsRowsOneByOneAndChecksEachIsReadToTheEnd() {
+    try (PackedRow r = PackedRow.rows("[[1, \"a\", true], [2, null, 0]]")) {
+      assertThat(r.nextRow()).isTrue();
+      assertThat(r.longValue()).isEqualTo(1);
+      assertThat(r.string()).isEqualTo("a");
+      assertThat(r.bool()).isTrue();
+      assertThat(r.nextRow()).isTrue();
+      assertThat(r.longValue()).isEqualTo(2);
+      assertThat(r.string()).isNull();
+      assertThat(r.bool()).isFalse();
+      assertThat(r.nextRow()).isFalse();
+      assertThat(r.nextRow()).isFalse();
+    }
+    try (PackedRow r = PackedRow.rows("[]")) {
+      assertThat(r.nextRow()).isFalse();
+    }
+    assertThatThrownBy(() -> {
+      try (PackedRow r = PackedRow.rows("[[1, 2], [3]]")) {
+        r.nextRow();
+        r.longValue();
+        r.nextRow();
+      }
+    }).isInstanceOf(StoreFailure.class).hasMessageContaining("row 1").hasMessageContaining("more values than read");
+    assertThatThrownBy(() -> {
+      try (PackedRow r = PackedRow.rows("[[1], [2]]")) {
+        r.nextRow();
+        r.longValue();
+      }
+    }).isInstanceOf(StoreFailure.class).hasMessageContaining("more rows than read");
+    assertThatThrownBy(() -> {
+      try (PackedRow r = PackedRow.rows("[1]")) {
+        r.nextRow();
+      }
+    }).isInstanceOf(StoreFailure.class).hasMessageContaining("expected a row");
+    assertThatThrownBy(() -> {
+      try (PackedRow r = PackedRow.rows("[[1]]")) {
+        r.longValue();
+      }
+    }).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> {
+      try (PackedRow r = PackedRow.of("[1]")) {
+        r.nextRow();
+      }
+    }).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void sqliteJsonArrayKeepsEveryValueExact(@TempDir Path dir) {
     try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("packed.db"))) {
       db.write(tx -> {

@@ -10,12 +10,14 @@ import dev.delega.api.Chain;
 import dev.delega.api.Comment;
 import dev.delega.api.Event;
 import dev.delega.api.Page;
+import dev.delega.api.Subtask;
 import dev.delega.api.Task;
 import dev.delega.client.RawResponse;
 import dev.delega.client.TaskQuery;
 import dev.delega.server.conformance.Fleet;
 import dev.delega.server.conformance.Fleet.Actor;
 import dev.delega.server.task.TaskRow;
+import dev.delega.server.task.TaskView;
 import dev.delega.server.task.Tasks;
 import dev.delega.server.testing.DelegaServerExtension;
 import java.time.Duration;
@@ -156,6 +158,51 @@ abstract class StoreContractTest {
     assertThat(row.recurringInterval()).isNull();
     assertThat(row.claimedBy()).isNull();
     assertThat(row.labels()).isEqualTo("[]");
+  }
+
+  @Test
+  void aTaskShowsTheSameRelatedRowsWhicheverWayItIsRead() {
+    Actor admin = fleet().admin();
+    Actor w = fleet().agent("related", "worker", Map.of());
+    long project = expect(admin.send("POST", "/projects", body("name", "Related ✓")), 201).get("id").asLong();
+    long id = Fleet.task(admin, body("content", "related", "project_id", project, "assigned_to_agent_id", w.id()))
+        .get("id").asLong();
+    long bare = Fleet.task(admin, "bare");
+    long openBlocker = Fleet.task(admin, "open blocker");
+    long doneBlocker = Fleet.task(admin, "done blocker");
+    long s1 = w(admin).addSubtask(id, "third").id();
+    long s2 = w(admin).addSubtask(id, "first").id();
+    long s3 = w(admin).addSubtask(id, "second").id();
+    expect(admin.send("POST", "/tasks/" + doneBlocker + "/complete", null), 200);
+    server().wiring().database().write(tx -> {
+      // Ties on sort_order fall back to the id, and each database returns aggregated rows in its own order.
+      tx.handle().execute("UPDATE subtasks SET sort_order = 5 WHERE id = ?", s1);
+      tx.handle().execute("UPDATE subtasks SET sort_order = 1 WHERE id IN (?, ?)", s2, s3);
+      for (long blocker : List.of(openBlocker, doneBlocker)) {
+        tx.handle().execute("INSERT INTO task_dependencies (task_id, blocker_task_id, created_at) VALUES (?, ?, 0)", id, blocker);
+      }
+      return null;
+    });
+
+    Database db = server().wiring().database();
+    Task loaded = db.read(h -> TaskView.load(h, id)).orElseThrow().task();
+    assertThat(loaded.project().name()).isEqualTo("Related ✓");
+    assertThat(loaded.createdByAgent().id()).isEqualTo(admin.id());
+    assertThat(loaded.assignedToAgent().name()).isEqualTo(w.name());
+    assertThat(loaded.subtasks()).extracting(Subtask::content).containsExactly("first", "second", "third");
+    assertThat(loaded.subtasks()).extracting(Subtask::completed).containsOnly(false);
+    assertThat(loaded.blockedBy()).containsExactly(openBlocker);
+
+    List<Task> both = List.of(loaded, db.read(h -> TaskView.load(h, bare)).orElseThrow().task());
+    assertThat(both.get(1).subtasks()).isEmpty();
+    assertThat(both.get(1).blockedBy()).isEmpty();
+    assertThat(both.get(1).project()).isNull();
+    List<Task> rendered =
+        db.read(h -> TaskView.render(h, List.of(Tasks.load(h, id).orElseThrow(), Tasks.load(h, bare).orElseThrow())));
+    List<Task> loadedTogether = db.read(h -> TaskView.loadAll(h, List.of(id, bare)));
+    assertThat(rendered).isEqualTo(both);
+    assertThat(loadedTogether).isEqualTo(both);
+    assertThat(w(admin).get(id)).isEqualTo(loaded);
   }
 
   @Test
