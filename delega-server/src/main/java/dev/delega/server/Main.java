@@ -2,6 +2,7 @@ package dev.delega.server;
 
 import dev.delega.server.logging.LogFormat;
 import dev.delega.server.logging.Logs;
+import dev.delega.server.store.StoreFailure;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -18,7 +19,13 @@ public final class Main {
       System.exit(2);
       return;
     }
-    run(config);
+    try {
+      run(config);
+    } catch (StoreFailure e) {
+      // The store cannot be opened (in use by another server, unreachable, unreadable): say so plainly.
+      System.err.println("delega: cannot start: " + e.getMessage());
+      System.exit(1);
+    }
   }
 
   /** Runs a server with {@code config} until the JVM shuts down. */

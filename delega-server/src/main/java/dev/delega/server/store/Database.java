@@ -36,6 +36,16 @@ public interface Database extends AutoCloseable {
   /** Detaches the calling thread's rider, if any. */
   void detachRider();
 
+  /**
+   * A number that moves forward with every commit of this store, for caches of what reads return:
+   * what a read gave, having taken the number {@code g} before it began, is still current while the
+   * number is {@code g}. -1 while no number can vouch for a read: a commit is under way, or commits
+   * come from elsewhere (other server nodes on PostgreSQL, so always -1 there).
+   */
+  default long generation() {
+    return -1;
+  }
+
   /** Writes waiting to be committed (SQLite's writer queue; 0 for PostgreSQL). */
   default int pendingWrites() {
     return 0;

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
@@ -45,19 +46,24 @@ public final class SqliteDatabase implements Database {
   private final Jdbi readJdbi;
   private final BlockingQueue<Reader> idleReaders;
   private final Connection writerConnection;
+  private final PreparedStatement totalChanges;
   private final Handle writer;
   private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
   private final Thread writerThread;
   private final ThreadLocal<Tx> current = new ThreadLocal<>();
   private final Riders riders = new Riders();
+  private final AtomicLong generation = new AtomicLong();
+  private final ProcessLock lock;
   private volatile boolean closed;
 
-  private SqliteDatabase(Path file) throws SQLException {
+  private SqliteDatabase(Path file, ProcessLock lock) throws SQLException {
     this.file = file;
+    this.lock = lock;
     SQLiteDataSource base = dataSource(file);
     Migrations.apply(base, Dialect.SQLITE);
     this.writerConnection = base.getConnection();
     this.writer = Dialect.SQLITE.install(StatementMessages.install(Jdbi.open(writerConnection)));
+    this.totalChanges = writerConnection.prepareStatement("SELECT total_changes()");
     writer.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     StatementCache statements = new StatementCache();
     writer.setStatementBuilder(statements.createStatementBuilder(writerConnection));
@@ -84,7 +90,13 @@ public final class SqliteDatabase implements Database {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      return new SqliteDatabase(file);
+      ProcessLock lock = ProcessLock.take(file);
+      try {
+        return new SqliteDatabase(file, lock);
+      } catch (SQLException | RuntimeException e) {
+        lock.release();
+        throw e;
+      }
     } catch (IOException | SQLException e) {
       throw new StoreFailure("cannot open SQLite database " + file + ": " + e.getMessage(), e);
     }
@@ -166,6 +178,10 @@ public final class SqliteDatabase implements Database {
     private Reader(Handle handle) throws SQLException {
       this.handle = handle;
       Connection c = handle.getConnection();
+      // Only the writer thread writes (generation() counts its commits): a read that tried would fail.
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("PRAGMA query_only = ON");
+      }
       this.begin = c.prepareStatement("BEGIN DEFERRED");
       this.commit = c.prepareStatement("COMMIT");
       this.rollback = c.prepareStatement("ROLLBACK");
@@ -308,6 +324,29 @@ public final class SqliteDatabase implements Database {
       }
       return;
     }
+    boolean committed;
+    try {
+      committed = runAndCommit(batch, results, errors, hooks);
+    } finally {
+      // Odd from just before a COMMIT that changes rows (in runAndCommit) until here, so a read that
+      // began with an even number began before the commit. Even again, and past the old number,
+      // before any unit is acknowledged: a read its caller makes next cannot be answered from before
+      // it. (Only this thread changes the number.)
+      long g = generation.get();
+      if ((g & 1) == 1) {
+        generation.set(g + 1);
+      }
+    }
+    if (committed) {
+      for (int i = 0; i < batch.size(); i++) {
+        complete(batch.get(i), results[i], errors[i], hooks.get(i));
+      }
+    }
+  }
+
+  /** Runs each unit in its savepoint and commits; false (every job answered) when COMMIT failed. */
+  private boolean runAndCommit(List<Job<?>> batch, Object[] results, Throwable[] errors, List<List<Runnable>> hooks) {
+    long changesBefore = totalChanges();
     for (int i = 0; i < batch.size(); i++) {
       Tx tx = new Tx(writer, Dialect.SQLITE);
       current.set(tx);
@@ -331,6 +370,12 @@ public final class SqliteDatabase implements Database {
         current.remove();
       }
     }
+    long changesAfter = totalChanges();
+    // A batch that changed no row (an idle poller's write, a claim that found nothing) leaves the
+    // number alone, so it does not void the read caches. Rolled-back changes still count.
+    if (changesBefore < 0 || changesAfter < 0 || changesAfter != changesBefore) {
+      generation.incrementAndGet();
+    }
     try {
       control("COMMIT");
     } catch (RuntimeException e) {
@@ -343,11 +388,9 @@ public final class SqliteDatabase implements Database {
       for (Job<?> job : batch) {
         job.future.completeExceptionally(new StoreFailure("commit failed: " + e.getMessage(), e));
       }
-      return;
+      return false;
     }
-    for (int i = 0; i < batch.size(); i++) {
-      complete(batch.get(i), results[i], errors[i], hooks.get(i));
-    }
+    return true;
   }
 
   @SuppressWarnings("unchecked")
@@ -356,6 +399,15 @@ public final class SqliteDatabase implements Database {
       job.future.completeExceptionally(error);
     } else {
       job.future.complete(new Done<>((T) result, afterCommit));
+    }
+  }
+
+  /** Rows the writer connection has inserted, updated or deleted since it opened; -1 if unknown. */
+  private long totalChanges() {
+    try (java.sql.ResultSet rs = totalChanges.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : -1;
+    } catch (SQLException e) {
+      return -1;
     }
   }
 
@@ -399,17 +451,20 @@ public final class SqliteDatabase implements Database {
     riders.detach();
   }
 
+  /**
+   * Moves twice for every batch the writer commits that changed rows: odd while its COMMIT runs
+   * (answered as -1), even otherwise. No other connection writes: the read connections are {@code query_only}, and {@link
+   * ProcessLock} keeps other processes off the file.
+   */
+  @Override
+  public long generation() {
+    long g = generation.get();
+    return (g & 1) == 0 ? g : -1;
+  }
+
   @Override
   public int pendingWrites() {
     return queue.size();
-  }
-
-  /**
-   * Copies a consistent snapshot of the live database into {@code target} (which must not exist)
-   * while the server keeps serving: {@code VACUUM INTO} on a read connection.
-   */
-  public void backupTo(Path target) {
-    read(h -> h.execute("VACUUM INTO ?", target.toAbsolutePath().toString()));
   }
 
   /** Drains the queue, stops the writer and closes every connection. */
@@ -435,6 +490,7 @@ public final class SqliteDatabase implements Database {
         r.close();
       }
     }
+    lock.release();
   }
 
   private record Job<T>(Work<Tx, T> work, Rider rider, CompletableFuture<Done<T>> future) {}
