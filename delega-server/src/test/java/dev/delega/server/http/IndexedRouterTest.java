@@ -39,16 +39,17 @@ class IndexedRouterTest {
     Set<String> paths = new LinkedHashSet<>();
     for (Route r : routes) {
       for (String prefix : List.of("", "/api", "/v1", "/API", "//api")) {
-        for (String value : List.of("7", "ready", "claim", "x.y", "")) {
+        for (String value : List.of("7", "ready", "claim", "x.y", "", "%2F", "é ü", "{id}", "a-b_c")) {
           String p = prefix + r.path().replaceAll("\\{[A-Za-z_]+}", value);
           paths.add(p);
           paths.add(p + "/");
           paths.add(p + "/extra");
+          paths.add(p + "//");
         }
       }
     }
     paths.addAll(List.of("/", "", "/api", "/api/", "/v1", "/nothing/here", "/api/tasks//7", "/health/", "/openapi.json",
-        "/api/openapi.json", "/mcp", "/metrics"));
+        "/api/openapi.json", "/mcp", "/metrics", "/api/tasks/7//", "//", "/api/tasks/7/chain//", "api/tasks/7"));
 
     int compared = 0;
     int found = 0;
