@@ -3,6 +3,7 @@ package dev.delega.cli;
 import dev.delega.api.Json;
 import dev.delega.server.Main;
 import dev.delega.server.ServerConfig;
+import dev.delega.server.store.StoreFailure;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,6 +89,9 @@ final class ServeCommand extends DelegaCommand {
   @Option(names = "--shutdown-grace-ms", paramLabel = "<ms>", description = "How long in-flight requests may finish on stop (DELEGA_SHUTDOWN_GRACE_MS, default 10000).")
   String shutdownGraceMs;
 
+  @Option(names = "--task-cache-entries", paramLabel = "<n>", description = "SQLite: tasks whose JSON is kept until the next write commits, 0 = none (DELEGA_TASK_CACHE_ENTRIES, default 10000).")
+  String taskCacheEntries;
+
   @Option(names = "--print-config", description = "Print the resolved configuration (secrets masked) and exit.")
   boolean printConfig;
 
@@ -108,7 +112,11 @@ final class ServeCommand extends DelegaCommand {
       }
       return 0;
     }
-    Main.run(config);
+    try {
+      Main.run(config);
+    } catch (StoreFailure e) {
+      throw new CliException("cannot start: " + e.getMessage());
+    }
     return 0;
   }
 
@@ -147,6 +155,7 @@ final class ServeCommand extends DelegaCommand {
     f.put("DELEGA_LOG_FORMAT", logFormat);
     f.put("DELEGA_LOG_LEVEL", logLevel);
     f.put("DELEGA_SHUTDOWN_GRACE_MS", shutdownGraceMs);
+    f.put("DELEGA_TASK_CACHE_ENTRIES", taskCacheEntries);
     return f;
   }
 
@@ -174,6 +183,7 @@ final class ServeCommand extends DelegaCommand {
     m.put("log_format", c.jsonLogs() ? "json" : "text");
     m.put("log_level", c.logLevels().spelling());
     m.put("shutdown_grace_ms", c.shutdownGraceMillis());
+    m.put("task_cache_entries", c.taskCacheEntries());
     return m;
   }
 

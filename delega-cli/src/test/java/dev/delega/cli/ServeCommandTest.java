@@ -33,7 +33,8 @@ class ServeCommandTest {
         Arguments.of("--metrics-token", "m-token", "metrics_token", "***"),
         Arguments.of("--log-format", "json", "log_format", "json"),
         Arguments.of("--log-level", "DEBUG,org.eclipse.jetty=warn", "log_level", "debug,org.eclipse.jetty=warn"),
-        Arguments.of("--shutdown-grace-ms", "2500", "shutdown_grace_ms", "2500"));
+        Arguments.of("--shutdown-grace-ms", "2500", "shutdown_grace_ms", "2500"),
+        Arguments.of("--task-cache-entries", "0", "task_cache_entries", "0"));
   }
 
   @ParameterizedTest

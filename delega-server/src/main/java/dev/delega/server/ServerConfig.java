@@ -36,13 +36,17 @@ public record ServerConfig(
     String metricsToken,
     boolean jsonLogs,
     LogLevels logLevels,
-    int shutdownGraceMillis) {
+    int shutdownGraceMillis,
+    int taskCacheEntries) {
 
   /** Default port of the REST API, {@code /mcp} and {@code /metrics}. */
   public static final int DEFAULT_PORT = 18890;
 
   /** How long in-flight requests may take to finish once the server begins to stop. */
   public static final int DEFAULT_SHUTDOWN_GRACE_MILLIS = 10_000;
+
+  /** Tasks whose JSON the SQLite store keeps for reads until the next commit (0 keeps none). */
+  public static final int DEFAULT_TASK_CACHE_ENTRIES = 10_000;
 
   /** Bytes a request body may have. */
   public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -80,7 +84,8 @@ public record ServerConfig(
             r.stringOrNull("DELEGA_METRICS_TOKEN"),
             r.oneOf("DELEGA_LOG_FORMAT", "text", "text", "json").equals("json"),
             r.logLevels("DELEGA_LOG_LEVEL"),
-            r.integer("DELEGA_SHUTDOWN_GRACE_MS", DEFAULT_SHUTDOWN_GRACE_MILLIS, 0, 600_000));
+            r.integer("DELEGA_SHUTDOWN_GRACE_MS", DEFAULT_SHUTDOWN_GRACE_MILLIS, 0, 600_000),
+            r.integer("DELEGA_TASK_CACHE_ENTRIES", DEFAULT_TASK_CACHE_ENTRIES, 0, 1_000_000));
     if (config.keyPepper != null && config.keyPepper.length() < 16) {
       throw new IllegalArgumentException("DELEGA_KEY_PEPPER must be at least 16 characters");
     }
@@ -98,7 +103,7 @@ public record ServerConfig(
         host, newPort, dbPath, databaseUrl, requireAuth, bootstrapToken, corsOrigins,
         trustedProxies, rateLimitEnabled, readsPerMinute, writesPerMinute, allowPrivateWebhooks,
         maxDelegationDepth, maxAttempts, timezone, dedupMode, keyPepper, maxBodyBytes,
-        metricsToken, jsonLogs, logLevels, shutdownGraceMillis);
+        metricsToken, jsonLogs, logLevels, shutdownGraceMillis, taskCacheEntries);
   }
 
   private record Reader(Map<String, String> env) {

@@ -62,7 +62,7 @@ public final class Wiring implements AutoCloseable {
     ApiKeys keys = new ApiKeys(KeyPepper.load(database, config.keyPepper()));
     this.agents = new Agents(database, keys, clock);
     this.events = new EventLog(clock);
-    this.tasks = new Tasks(database, events, clock, config.timezone(), config.maxDelegationDepth());
+    this.tasks = new Tasks(database, events, clock, config.timezone(), config.maxDelegationDepth(), config.taskCacheEntries());
     TaskContext context = new TaskContext(database, tasks, clock);
     Projects projects = new Projects(database, clock);
     List<Consumer<Api>> extensions = new ArrayList<>();

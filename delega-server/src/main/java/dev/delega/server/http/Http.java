@@ -196,6 +196,13 @@ public final class Http {
     ctx.result(Json.mapper().writeValueAsBytes(value));
   }
 
+  /** Writes a JSON document already serialised. */
+  public static void jsonBytes(Context ctx, int status, byte[] json) {
+    ctx.status(status);
+    ctx.contentType("application/json");
+    ctx.result(json);
+  }
+
   /** Writes {@code value} as JSON with status 200. */
   public static void ok(Context ctx, Object value) {
     json(ctx, 200, value);

@@ -29,7 +29,12 @@ public final class TaskRoutes {
     String t = "tasks";
     api.get("/tasks", "List the tasks the caller may see, filtered", t, this::list);
     api.post("/tasks", "Create a task (optionally checking for duplicates first)", t, this::create);
-    api.get("/tasks/{id}", "Get a task with its subtasks", t, ctx -> task(ctx, tasks.get(Http.caller(ctx), Http.id(ctx, "id"))));
+    api.get("/tasks/{id}", "Get a task with its subtasks", t,
+        ctx -> {
+          Tasks.TaskJson task = tasks.getJson(Http.caller(ctx), Http.id(ctx, "id"));
+          ctx.header("ETag", "\"" + task.version() + "\"");
+          Http.jsonBytes(ctx, 200, task.json());
+        });
     api.put("/tasks/{id}", "Update a task (partial)", t, this::update);
     api.patch("/tasks/{id}", "Update a task (partial; same as PUT)", t, this::update);
     api.delete("/tasks/{id}", "Delete a task (?cascade=true deletes its delegated subtree)", t, this::delete);

@@ -33,6 +33,26 @@ public final class TaskAccess {
 
   /** True when the caller may see this task. */
   public static boolean canSee(Caller caller, TaskRow t, Handle h) {
+    Boolean known = canSeeWithoutQuery(caller, t);
+    if (known != null) {
+      return known;
+    }
+    long me = caller.agentId();
+    return Sql.first(
+            h,
+            "SELECT 1 FROM tasks r WHERE r.root_task_id = ? AND"
+                + " (r.created_by_agent_id = ? OR r.assigned_to_agent_id = ? OR r.claimed_by_agent_id = ?)"
+                + " LIMIT 1",
+            rs -> Boolean.TRUE,
+            t.rootTaskId(), me, me, me)
+        .isPresent();
+  }
+
+  /**
+   * {@link #canSee} when the row alone tells: true or false, or null when only a look at the rest
+   * of the task's delegation chain can (an agent not involved in a delegated task).
+   */
+  static Boolean canSeeWithoutQuery(Caller caller, TaskRow t) {
     if (caller.readsAll()) {
       return true;
     }
@@ -45,15 +65,7 @@ public final class TaskAccess {
     if (t.rootTaskId() == null) {
       return false;
     }
-    long me = caller.agentId();
-    return Sql.first(
-            h,
-            "SELECT 1 FROM tasks r WHERE r.root_task_id = ? AND"
-                + " (r.created_by_agent_id = ? OR r.assigned_to_agent_id = ? OR r.claimed_by_agent_id = ?)"
-                + " LIMIT 1",
-            rs -> Boolean.TRUE,
-            t.rootTaskId(), me, me, me)
-        .isPresent();
+    return null;
   }
 
   private static boolean involved(Caller caller, TaskRow t) {

@@ -72,10 +72,12 @@ public final class Tasks {
   private final Clock clock;
   private final ZoneId zone;
   private final int maxDepth;
+  private final TaskReadCache cache;
   private final List<TaskListener> listeners = new CopyOnWriteArrayList<>();
 
-  public Tasks(Database db, EventLog events, Clock clock, ZoneId zone, int maxDepth) {
+  public Tasks(Database db, EventLog events, Clock clock, ZoneId zone, int maxDepth, int cacheEntries) {
     this.db = db;
+    this.cache = new TaskReadCache(cacheEntries);
     this.events = events;
     this.clock = clock;
     this.zone = zone;
@@ -343,14 +345,43 @@ public final class Tasks {
 
   // ---------------------------------------------------------------- read
 
-  /** One task the caller may see. */
-  public Task get(Caller caller, long id) {
-    return db.read(
-        h ->
-            TaskView.load(h, id)
-                .filter(t -> TaskAccess.canSee(caller, t.row(), h))
-                .orElseThrow(() -> new DelegaException.NotFound("Task not found"))
-                .task());
+  /** A task's JSON with its version (the ETag). */
+  public record TaskJson(byte[] json, long version) {}
+
+  /**
+   * The JSON of one task the caller may see: on SQLite answered from {@link TaskReadCache} while
+   * nothing has been committed since it was read, else read and serialised.
+   */
+  public TaskJson getJson(Caller caller, long id) {
+    long generation = db.generation();
+    if (generation >= 0) {
+      TaskReadCache.Entry hit = cache.get(id, generation);
+      if (hit != null) {
+        Boolean visible = TaskAccess.canSeeWithoutQuery(caller, hit.row());
+        if (Boolean.FALSE.equals(visible)) {
+          throw new DelegaException.NotFound("Task not found");
+        }
+        if (visible != null) {
+          return new TaskJson(hit.json(), hit.row().version());
+        }
+      }
+    }
+    TaskView.Loaded loaded =
+        db.read(
+            h ->
+                TaskView.load(h, id)
+                    .filter(t -> TaskAccess.canSee(caller, t.row(), h))
+                    .orElseThrow(() -> new DelegaException.NotFound("Task not found")));
+    byte[] json = Json.mapper().writeValueAsBytes(loaded.task());
+    if (generation >= 0) {
+      cache.put(id, new TaskReadCache.Entry(generation, loaded.row(), json));
+    }
+    return new TaskJson(json, loaded.row().version());
+  }
+
+  /** The cache behind {@link #getJson} (for tests). */
+  TaskReadCache cache() {
+    return cache;
   }
 
   /** The raw row of a task the caller may see. */
