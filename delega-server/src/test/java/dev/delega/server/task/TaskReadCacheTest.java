@@ -153,4 +153,27 @@ class TaskReadCacheTest {
     assertThat(stale).isEmpty();
     assertThat(get(admin, id).get("version").asLong()).isEqualTo(1 + 4 * 60);
   }
+
+  @Test
+  void entriesAnswerOnlyForTheirGenerationAndAFullCacheTakesNoMore() {
+    TaskRow row = server.wiring().database().read(h -> Tasks.load(h, Fleet.task(fleet().admin(), "entry"))).orElseThrow();
+    TaskReadCache small = new TaskReadCache(2);
+    small.put(1, new TaskReadCache.Entry(4, row, new byte[] {1}));
+    small.put(2, new TaskReadCache.Entry(4, row, new byte[] {2}));
+    small.put(3, new TaskReadCache.Entry(4, row, new byte[] {3}));
+    assertThat(small.size()).isEqualTo(2);
+    assertThat(small.get(1, 4).json()).containsExactly(1);
+    assertThat(small.get(3, 4)).isNull();
+    assertThat(small.get(1, 6)).as("a later generation").isNull();
+
+    small.put(3, new TaskReadCache.Entry(6, row, new byte[] {3}));
+    assertThat(small.size()).as("the older generation's entries are dropped together").isEqualTo(1);
+    assertThat(small.get(3, 6).json()).containsExactly(3);
+    small.put(1, new TaskReadCache.Entry(4, row, new byte[] {1}));
+    assertThat(small.get(1, 4)).as("a late entry from an older read is not kept").isNull();
+
+    TaskReadCache off = new TaskReadCache(0);
+    off.put(1, new TaskReadCache.Entry(4, row, new byte[] {1}));
+    assertThat(off.size()).isZero();
+  }
 }
