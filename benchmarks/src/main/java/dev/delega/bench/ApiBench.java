@@ -46,6 +46,8 @@ public final class ApiBench {
     Javalin bare = bareJavalin(dir.resolve("bare.db"));
     String bareUrl = "http://127.0.0.1:" + bare.port();
 
+    // --no-task-cache: GET /tasks/{id} reads the database every time (decision 0016).
+    boolean noTaskCache = java.util.Arrays.asList(args).contains("--no-task-cache");
     Wiring wiring =
         new Wiring(
             ServerConfig.fromEnv(
@@ -53,7 +55,8 @@ public final class ApiBench {
                     "DELEGA_PORT", "0",
                     "DELEGA_DB_PATH", dir.resolve("delega.db").toString(),
                     "DELEGA_RATE_LIMIT_ENABLED", "false",
-                    "DELEGA_DEDUP_MODE", "lexical")),
+                    "DELEGA_DEDUP_MODE", "lexical",
+                    "DELEGA_TASK_CACHE_ENTRIES", noTaskCache ? "0" : String.valueOf(ServerConfig.DEFAULT_TASK_CACHE_ENTRIES))),
             Clock.systemUTC());
     wiring.start();
     String api = "http://127.0.0.1:" + wiring.port() + "/api";
