@@ -37,7 +37,7 @@ public interface Database extends AutoCloseable {
   void detachRider();
 
   /**
-   * A number that moves forward with every commit of this store, for caches of what reads return:
+   * A number that moves forward with every commit that changes rows, for caches of what reads return:
    * what a read gave, having taken the number {@code g} before it began, is still current while the
    * number is {@code g}. -1 while no number can vouch for a read: a commit is under way, or commits
    * come from elsewhere (other server nodes on PostgreSQL, so always -1 there).

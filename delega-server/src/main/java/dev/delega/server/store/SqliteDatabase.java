@@ -453,8 +453,8 @@ public final class SqliteDatabase implements Database {
 
   /**
    * Moves twice for every batch the writer commits that changed rows: odd while its COMMIT runs
-   * (answered as -1), even otherwise. No other connection writes: the read connections are {@code query_only}, and {@link
-   * ProcessLock} keeps other processes off the file.
+   * (answered as -1), even otherwise. No other connection writes: the read connections are
+   * {@code query_only}, and {@link ProcessLock} keeps other processes off the file.
    */
   @Override
   public long generation() {
