@@ -77,6 +77,19 @@ final class FanOut {
     return active;
   }
 
+  /**
+   * Whether an event is committed past the fan-out cursor: a read, so an idle dispatcher runs no
+   * write transaction per poll. The write re-reads the cursor under its lock.
+   */
+  private boolean anyEventPending() {
+    return db.read(
+        h -> Sql.first(
+                h,
+                "SELECT 1 FROM events WHERE id > (SELECT last_event_id FROM webhook_cursor WHERE name = 'fanout') LIMIT 1",
+                rs -> Boolean.TRUE)
+            .isPresent());
+  }
+
   static final long ACTIVE_TTL_MILLIS = 250;
   private volatile boolean active;
   private volatile long activeCheckedAt;
@@ -86,6 +99,9 @@ final class FanOut {
    * event committed before a webhook was created is not sent to it.
    */
   Pass runOnce(Room room) {
+    if (!anyEventPending()) {
+      return new Pass(0, List.of());
+    }
     return db.write(
         tx -> {
           Handle h = tx.handle();

@@ -2,6 +2,7 @@ package dev.delega.server.webhook;
 
 import dev.delega.server.event.EventLog;
 import dev.delega.server.store.Database;
+import dev.delega.server.store.Sql;
 import dev.delega.server.store.Tx;
 import dev.delega.server.webhook.WebhookSender.Attempt;
 import java.nio.charset.StandardCharsets;
@@ -173,7 +174,7 @@ final class Outbox {
    * {@code skipWebhooks}.
    */
   List<Leased> claimDue(int max, Collection<Long> skipWebhooks) {
-    if (max <= 0) {
+    if (max <= 0 || !anyDue()) {
       return List.of();
     }
     return db.write(
@@ -229,6 +230,19 @@ final class Outbox {
           }
           return due;
         });
+  }
+
+  /** Whether some pending delivery is due and not leased: a read, so an idle poll writes nothing. */
+  private boolean anyDue() {
+    long now = clock.millis();
+    return db.read(
+        h -> Sql.first(
+                h,
+                "SELECT 1 FROM webhook_deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= ?"
+                    + " AND (d.locked_until IS NULL OR d.locked_until < ?) LIMIT 1",
+                rs -> Boolean.TRUE,
+                now, now)
+            .isPresent());
   }
 
   /** The delivery with its webhook's URL and secret, read without a lock; empty when gone. */

@@ -288,6 +288,68 @@ class OutboxTest {
   }
 
   @Test
+  void anIdlePollRunsNoWriteTransaction() {
+    int[] writes = {0};
+    Database counted = new Database() {
+      @Override
+      public <T> T read(Work<org.jdbi.v3.core.Handle, T> work) {
+        return db.read(work);
+      }
+
+      @Override
+      public <T> T write(Work<dev.delega.server.store.Tx, T> work) {
+        writes[0]++;
+        return db.write(work);
+      }
+
+      @Override
+      public dev.delega.server.store.Dialect dialect() {
+        return db.dialect();
+      }
+
+      @Override
+      public String describe() {
+        return db.describe();
+      }
+
+      @Override
+      public void check() {
+        db.check();
+      }
+
+      @Override
+      public void attachRider(Rider rider) {
+        db.attachRider(rider);
+      }
+
+      @Override
+      public void detachRider() {
+        db.detachRider();
+      }
+
+      @Override
+      public void close() {}
+    };
+    Outbox polled = new Outbox(counted, events, clock, new RetrySchedule(new SplittableRandom(7)), "node-idle",
+        Duration.ofSeconds(60));
+    FanOut idle = new FanOut(counted, polled, clock);
+    webhook("/ok", List.of("task.created"));
+
+    assertThat(idle.runOnce((webhook, more) -> true).events()).isZero();
+    assertThat(polled.claimDue(10, List.of())).isEmpty();
+    assertThat(writes[0]).as("nothing to fan out or deliver: no write").isZero();
+
+    event("task.created", 1);
+    assertThat(idle.runOnce((webhook, more) -> false).leased()).as("no room: left in the table").isEmpty();
+    assertThat(writes[0]).isEqualTo(1);
+    assertThat(polled.claimDue(10, List.of())).hasSize(1);
+    assertThat(writes[0]).isEqualTo(2);
+    assertThat(polled.claimDue(10, List.of())).as("leased now").isEmpty();
+    assertThat(idle.runOnce((webhook, more) -> true).events()).isZero();
+    assertThat(writes[0]).isEqualTo(2);
+  }
+
+  @Test
   void eachEventIsFannedOutOncePerWebhook() {
     webhook("/a", List.of("task.created"));
     webhook("/b", List.of("task.completed"));
