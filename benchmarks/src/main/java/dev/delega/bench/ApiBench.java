@@ -100,10 +100,13 @@ public final class ApiBench {
             i -> Req.post(api + "/tasks", "{\"content\":\"bench task " + i + "\",\"priority\":2,\"labels\":[\"bench\"]}", key));
         Load.Result list = drv.run("GET /tasks?limit=50 (10k+ present)", d,
             i -> Req.get(api + "/tasks?limit=50&offset=" + (i % 100) * 50, key));
-        Load.Result complete = drv.run("POST /tasks/{id}/complete", d,
+        // Every request changes a task: passes over the seeded tasks alternate between completing
+        // them and reopening them, so no request completes a task that is already completed.
+        Load.Result complete = drv.run("POST /tasks/{id}/complete (/uncomplete on alternate passes)", d,
             i -> {
               int n = next.getAndIncrement();
-              return Req.post(api + "/tasks/" + toComplete.get(n % toComplete.size()) + "/complete", "", key);
+              boolean reopen = (n / toComplete.size()) % 2 == 1;
+              return Req.post(api + "/tasks/" + toComplete.get(n % toComplete.size()) + (reopen ? "/uncomplete" : "/complete"), "", key);
             });
         results.addAll(List.of(bareInsert, create, list, complete));
         createRatios.add(create.perSecond() / bareInsert.perSecond());
