@@ -117,7 +117,13 @@ public final class TaskSearch {
         if (words.isEmpty() || words.stream().allMatch(STOP_WORDS::contains)) {
           continue;
         }
-        String clean = item.replace("\"", " ").strip();
+        // Control characters become spaces: a NUL inside an FTS5 string ended it early in SQLite's C
+        // parser ("unterminated string"), and PostgreSQL refuses NUL in text.
+        String clean = item.replace('"', ' ').chars()
+            .map(ch -> Character.isISOControl(ch) ? ' ' : ch)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString()
+            .strip();
         (negated ? excluded : required).add(clean);
       }
       if (!required.isEmpty()) {
