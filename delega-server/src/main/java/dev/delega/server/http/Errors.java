@@ -84,7 +84,7 @@ final class Errors {
       write(ctx, 409, "conflict", "a referenced resource no longer exists; reload and retry", null);
       return;
     }
-    if (e instanceof StoreFailure || sql != null) {
+    if (e instanceof StoreFailure && sql == null || sql != null && retryable(sql)) {
       LOG.error("store failure on {} {} (request {})", ctx.method(), ctx.path(), ctx.attribute("delega.requestId"), e);
       ctx.header("Retry-After", "1");
       write(ctx, 503, "unavailable", "the database is not available right now; retry shortly", null);
@@ -101,6 +101,30 @@ final class Errors {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether an SQL failure is the store's condition, worth a retry (503): busy or locked, out of
+   * space or memory, unreachable, shutting down, a serialization failure or deadlock. Anything else
+   * (a syntax error, a constraint the code should have checked) is a bug, and retrying cannot help:
+   * 500.
+   */
+  static boolean retryable(SQLException e) {
+    if (e instanceof org.sqlite.SQLiteException s) {
+      int primary = s.getResultCode().code & 0xff;
+      return switch (primary) {
+        case 5, 6, 7, 9, 10, 13, 14, 15 -> true; // BUSY, LOCKED, NOMEM, INTERRUPT, IOERR, FULL, CANTOPEN, PROTOCOL
+        default -> false;
+      };
+    }
+    String state = e.getSQLState();
+    if (state == null || state.length() < 2) {
+      return true; // a driver failure without a state: most likely the connection
+    }
+    return switch (state.substring(0, 2)) {
+      case "08", "40", "53", "55", "57", "58" -> true; // connection, rollback, resources, lock, shutdown, system
+      default -> false;
+    };
   }
 
   private static boolean isUniqueViolation(SQLException e) {
