@@ -217,14 +217,12 @@ public final class Sql {
 
   /** Reads a possibly null long column by name. */
   public static Long getLong(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : v;
+    return getLong(rs, rs.findColumn(column));
   }
 
   /** Reads a possibly null int column by name. */
   public static Integer getInt(ResultSet rs, String column) throws SQLException {
-    int v = rs.getInt(column);
-    return rs.wasNull() ? null : v;
+    return getInt(rs, rs.findColumn(column));
   }
 
   /** Reads a possibly null column of epoch milliseconds by name. */

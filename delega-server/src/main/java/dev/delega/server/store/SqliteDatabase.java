@@ -167,7 +167,7 @@ public final class SqliteDatabase implements Database {
    * A read connection with its Jdbi handle, kept open for the life of the store. Every read runs in
    * one deferred transaction, so all of its queries see one snapshot of the database, and the
    * connection takes and drops its WAL read lock once per read rather than once per query (a
-   * {@code fcntl} pair each; a task read made four queries). BEGIN and COMMIT are prepared once.
+   * {@code fcntl} pair each). BEGIN and COMMIT are prepared once.
    */
   private static final class Reader {
     private final Handle handle;

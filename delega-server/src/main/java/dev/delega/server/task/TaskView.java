@@ -104,20 +104,9 @@ public final class TaskView {
 
   /** The tasks of {@code ids} that exist, in the order given. */
   public static List<Task> loadAll(Handle h, List<Long> ids) {
-    if (ids.isEmpty()) {
-      return List.of();
-    }
-    Map<Long, Loaded> byId = new HashMap<>();
-    for (Loaded l : Sql.list(h, select(Dialect.of(h)) + " WHERE t.id IN (" + Sql.markers(ids.size()) + ")",
-        TaskView::map, Sql.args(ids))) {
-      byId.put(l.row().id(), l);
-    }
     List<Task> out = new ArrayList<>(ids.size());
-    for (Long id : ids) {
-      Loaded l = byId.get(id);
-      if (l != null) {
-        out.add(l.task());
-      }
+    for (Loaded l : Tasks.byIds(h, ids, select(Dialect.of(h)), TaskView::map, l -> l.row().id())) {
+      out.add(l.task());
     }
     return out;
   }

@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToLongFunction;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import tools.jackson.databind.JsonNode;
@@ -419,17 +420,24 @@ public final class Tasks {
 
   /** The rows of {@code ids} that exist, in the order given. */
   public static List<TaskRow> loadAll(Handle h, List<Long> ids) {
+    return byIds(h, ids, "SELECT " + TaskRow.packed(Dialect.of(h)) + " FROM tasks t", TaskRow::map, TaskRow::id);
+  }
+
+  /**
+   * The tasks of {@code ids} that exist, in the order given: {@code select} (a query on {@code tasks
+   * t} without its WHERE) for those ids, each row mapped by {@code map}, whose {@code id} it has.
+   */
+  static <T> List<T> byIds(Handle h, List<Long> ids, String select, Sql.Row<T> map, ToLongFunction<T> id) {
     if (ids.isEmpty()) {
       return List.of();
     }
-    Map<Long, TaskRow> byId = new HashMap<>();
-    for (TaskRow r : Sql.list(h, "SELECT " + TaskRow.packed(Dialect.of(h)) + " FROM tasks t WHERE t.id IN ("
-        + Sql.markers(ids.size()) + ")", TaskRow::map, Sql.args(ids))) {
-      byId.put(r.id(), r);
+    Map<Long, T> byId = new HashMap<>();
+    for (T r : Sql.list(h, select + " WHERE t.id IN (" + Sql.markers(ids.size()) + ")", map, Sql.args(ids))) {
+      byId.put(id.applyAsLong(r), r);
     }
-    List<TaskRow> out = new ArrayList<>(ids.size());
-    for (Long id : ids) {
-      TaskRow r = byId.get(id);
+    List<T> out = new ArrayList<>(ids.size());
+    for (Long i : ids) {
+      T r = byId.get(i);
       if (r != null) {
         out.add(r);
       }
