@@ -809,10 +809,10 @@ public final class Tasks {
               .bind(0, done.parentTaskId())
               .mapTo(Long.class)
               .one();
-      if (open == 0 && load(h, done.parentTaskId()).isPresent()) {
-        Task parent = TaskView.load(h, done.parentTaskId()).orElseThrow().task();
-        events.append(tx, "task.children_completed", done.parentTaskId(), caller.agentId(),
-            Map.of("last_child_task_id", done.id()), parent);
+      if (open == 0) {
+        TaskView.load(h, done.parentTaskId()).ifPresent(parent ->
+            events.append(tx, "task.children_completed", done.parentTaskId(), caller.agentId(),
+                Map.of("last_child_task_id", done.id()), parent.task()));
       }
     }
     List<Long> dependents =
